@@ -1,0 +1,157 @@
+#include "common/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <string_view>
+
+#include "common/log.h"
+#include "db/database_url.h"
+
+namespace hltwap {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+std::string GetEnv(const char* name, std::string fallback = {}) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  return v;
+}
+
+// Parses one .env value: quoted values keep their content, unquoted values lose a trailing
+// ` # comment`.
+std::string ParseDotEnvValue(std::string_view raw) {
+  raw = Trim(raw);
+  if (raw.size() >= 2 && (raw.front() == '"' || raw.front() == '\'')) {
+    const char quote = raw.front();
+    const auto close = raw.find(quote, 1);
+    if (close != std::string_view::npos) {
+      std::string out(raw.substr(1, close - 1));
+      if (quote == '"') {
+        std::string unescaped;
+        for (size_t i = 0; i < out.size(); ++i) {
+          if (out[i] == '\\' && i + 1 < out.size()) {
+            const char n = out[++i];
+            unescaped += n == 'n' ? '\n' : n;
+          } else {
+            unescaped += out[i];
+          }
+        }
+        return unescaped;
+      }
+      return out;
+    }
+  }
+  const auto hash = raw.find(" #");
+  if (hash != std::string_view::npos) raw = Trim(raw.substr(0, hash));
+  return std::string(raw);
+}
+
+Result<unsigned> ParseUnsigned(const char* name, unsigned min, unsigned max, unsigned fallback) {
+  const std::string text = GetEnv(name);
+  if (text.empty()) return fallback;
+  unsigned value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
+    return Status::InvalidArgument(
+        fmt::format("{} must be an integer from {} to {} (got '{}')", name, min, max, text));
+  }
+  return value;
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const auto comma = text.find(',', pos);
+    const auto item = Trim(std::string_view(text).substr(
+        pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status LoadDotEnv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::Ok();
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    std::string_view view = Trim(line);
+    if (view.empty() || view.front() == '#') continue;
+    if (view.substr(0, 7) == "export ") view = Trim(view.substr(7));
+    const auto eq = view.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      return Status::InvalidArgument(fmt::format("{}:{}: expected KEY=VALUE", path, line_no));
+    }
+    const std::string key(Trim(view.substr(0, eq)));
+    const std::string value = ParseDotEnvValue(view.substr(eq + 1));
+    ::setenv(key.c_str(), value.c_str(), /*overwrite=*/0);
+  }
+  return Status::Ok();
+}
+
+Result<Config> LoadConfig(bool need_database) {
+  Config c;
+  c.aws_region = GetEnv("AWS_REGION", GetEnv("AWS_DEFAULT_REGION", c.aws_region));
+  c.s3_bucket = GetEnv("AWS_S3_BUCKET", c.s3_bucket);
+  c.s3_prefix = GetEnv("AWS_S3_PREFIX", c.s3_prefix);
+  c.request_payer = GetEnv("AWS_REQUEST_PAYER", c.request_payer);
+  c.s3_endpoint_url = GetEnv("AWS_ENDPOINT_URL_S3", GetEnv("AWS_ENDPOINT_URL"));
+  if (!c.s3_endpoint_url.empty() && c.s3_endpoint_url.find("://") == std::string::npos) {
+    return Status::InvalidArgument(fmt::format(
+        "AWS_ENDPOINT_URL_S3/AWS_ENDPOINT_URL must be a URL like http://127.0.0.1:5000 (got '{}')",
+        c.s3_endpoint_url));
+  }
+
+  c.database_url = GetEnv("DATABASE_URL");
+  if (c.database_url.empty()) {
+    if (need_database) {
+      return Status::InvalidArgument(
+          "DATABASE_URL is not set (example: postgresql://user:pass@localhost:5432/hyperliquid)");
+    }
+  } else {
+    auto conninfo = ToLibpqConninfo(c.database_url);
+    if (!conninfo.ok()) return conninfo.status();
+    c.database_conninfo = std::move(conninfo).value();
+    RegisterSecretsOfConninfo(c.database_conninfo);
+  }
+
+  c.api_host = GetEnv("API_HOST", c.api_host);
+  HLTWAP_ASSIGN_OR_RETURN(const unsigned port, ParseUnsigned("API_PORT", 1, 65535, c.api_port));
+  c.api_port = static_cast<uint16_t>(port);
+  HLTWAP_ASSIGN_OR_RETURN(c.api_threads, ParseUnsigned("API_THREADS", 0, 1024, 0));
+  HLTWAP_ASSIGN_OR_RETURN(c.db_pool_size, ParseUnsigned("DB_POOL_SIZE", 0, 1024, 0));
+  c.cors_origins = SplitList(GetEnv("CORS_ORIGINS"));
+
+  c.twap_ts_column = GetEnv("TWAP_TS_COLUMN");
+
+  c.log_level = GetEnv("LOG_LEVEL", c.log_level);
+  if (!IsLogLevel(c.log_level)) {
+    return Status::InvalidArgument(fmt::format(
+        "LOG_LEVEL must be one of trace, debug, info, warn, error (got '{}')", c.log_level));
+  }
+  const std::string format = GetEnv("LOG_FORMAT", "text");
+  if (format == "text") {
+    c.log_format = LogFormat::kText;
+  } else if (format == "json") {
+    c.log_format = LogFormat::kJson;
+  } else {
+    return Status::InvalidArgument(
+        fmt::format("LOG_FORMAT must be 'text' or 'json' (got '{}')", format));
+  }
+  return c;
+}
+
+}  // namespace hltwap

@@ -1,0 +1,58 @@
+#include "db/database_url.h"
+
+#include <gtest/gtest.h>
+
+#include "common/log.h"
+#include "db/connection.h"
+
+namespace hltwap {
+namespace {
+
+TEST(DatabaseUrl, TranslatesEveryAcceptedForm) {
+  EXPECT_EQ(*ToLibpqConninfo("postgresql+psycopg://u:p@db:5432/hl"), "postgresql://u:p@db:5432/hl");
+  EXPECT_EQ(*ToLibpqConninfo("postgresql+asyncpg://u:p@db/hl"), "postgresql://u:p@db/hl");
+  EXPECT_EQ(*ToLibpqConninfo("postgres://u@db/hl?sslmode=disable"),
+            "postgresql://u@db/hl?sslmode=disable");
+  EXPECT_EQ(*ToLibpqConninfo("postgresql:///hl"), "postgresql:///hl");
+  EXPECT_EQ(*ToLibpqConninfo("host=/tmp dbname=hl"), "host=/tmp dbname=hl");
+}
+
+TEST(DatabaseUrl, RejectsWhatLibpqCannotUse) {
+  for (const char* bad : {"mysql://u:p@h/db", "sqlite:///x.db", "just-a-word",
+                          "host=db bogus_key=1", "postgresql://u:p@h:notaport/db?x=%zz"}) {
+    auto r = ToLibpqConninfo(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("DATABASE_URL"), std::string::npos) << bad;
+  }
+}
+
+TEST(DatabaseUrl, DescribesWithoutThePassword) {
+  const std::string conninfo = "postgresql://u:topsecret@db.example:6543/hl";
+  EXPECT_EQ(DescribeConninfo(conninfo), "db.example:6543/hl");
+  RegisterSecretsOfConninfo(conninfo);
+  EXPECT_EQ(log::MaskSecrets("password is topsecret"), "password is ***");
+}
+
+TEST(PgErrors, SqlStateClassesMapToKinds) {
+  EXPECT_EQ(ErrorKindFromSqlState("08006"), ErrorKind::kConnection);
+  EXPECT_EQ(ErrorKindFromSqlState("57P01"), ErrorKind::kConnection);
+  EXPECT_EQ(ErrorKindFromSqlState("40001"), ErrorKind::kRetryable);
+  EXPECT_EQ(ErrorKindFromSqlState("40P01"), ErrorKind::kRetryable);
+  EXPECT_EQ(ErrorKindFromSqlState("22P02"), ErrorKind::kData);
+  EXPECT_EQ(ErrorKindFromSqlState("23505"), ErrorKind::kData);
+  EXPECT_EQ(ErrorKindFromSqlState("28P01"), ErrorKind::kPermission);
+  EXPECT_EQ(ErrorKindFromSqlState("42P01"), ErrorKind::kInvalidArgument);
+  EXPECT_EQ(ErrorKindFromSqlState("XX000"), ErrorKind::kInternal);
+}
+
+TEST(PgErrors, UnreachableServerIsAConnectionErrorWithoutPassword) {
+  auto conn = PgConnection::Connect("postgresql://u:hunter22@127.0.0.1:1/db", 2);
+  ASSERT_FALSE(conn.ok());
+  EXPECT_EQ(conn.status().kind(), ErrorKind::kConnection);
+  EXPECT_EQ(conn.status().message().find("hunter22"), std::string::npos);
+  EXPECT_EQ(conn.status().message().find('\n'), std::string::npos);
+  EXPECT_NE(conn.status().message().find("127.0.0.1:1/db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hltwap

@@ -1,0 +1,10 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace hltwap {
+
+// `hltwap db init`.
+void AddDbCommand(CLI::App& app, int& exit_code);
+
+}  // namespace hltwap

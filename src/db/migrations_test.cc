@@ -1,0 +1,141 @@
+#include "db/migrations.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "tests/support/test_database.h"
+
+namespace hltwap {
+namespace {
+
+using testing::TestDatabase;
+
+struct ColumnInfo {
+  std::string type;
+  bool not_null;
+  std::string default_expr;
+};
+
+std::map<std::string, ColumnInfo> Columns(const TestDatabase& db, const std::string& table) {
+  auto conn = db.Connect();
+  auto r = conn.Query(
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+      "       coalesce(pg_get_expr(d.adbin, d.adrelid), '') "
+      "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+      "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+      {table});
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  std::map<std::string, ColumnInfo> out;
+  for (int i = 0; r.ok() && i < r->rows(); ++i) {
+    out[std::string(r->Get(i, 0))] = {std::string(r->Get(i, 1)), r->Get(i, 2) == "t",
+                                      std::string(r->Get(i, 3))};
+  }
+  return out;
+}
+
+std::string IndexDef(const TestDatabase& db, const std::string& index) {
+  return db.Scalar("SELECT indexdef FROM pg_indexes WHERE indexname = '" + index + "'");
+}
+
+TEST(Migrations, CreateTheSpecTablesExactly) {
+  TestDatabase db;
+  const auto twap = Columns(db, "twap_status");
+  const std::map<std::string, ColumnInfo> expected_twap = {
+      {"twap_id", {"text", true, ""}},
+      {"wallet", {"text", true, ""}},
+      {"ts", {"timestamp with time zone", true, ""}},
+      {"asset", {"text", false, ""}},
+      {"side", {"text", false, ""}},
+      {"size_requested", {"numeric", false, ""}},
+      {"size_executed", {"numeric", false, ""}},
+      {"notional_executed", {"numeric", false, ""}},
+      {"status", {"text", false, ""}},
+      {"duration_minutes", {"integer", false, ""}},
+      {"s3_object_key", {"text", true, ""}},
+      {"raw_payload", {"jsonb", false, ""}},
+      {"inserted_at", {"timestamp with time zone", false, "now()"}},
+      {"created_at", {"timestamp with time zone", false, ""}},
+  };
+  ASSERT_EQ(twap.size(), expected_twap.size());
+  for (const auto& [name, info] : expected_twap) {
+    ASSERT_TRUE(twap.count(name)) << name;
+    EXPECT_EQ(twap.at(name).type, info.type) << name;
+    EXPECT_EQ(twap.at(name).not_null, info.not_null) << name;
+    EXPECT_EQ(twap.at(name).default_expr, info.default_expr) << name;
+  }
+
+  const auto log = Columns(db, "etl_s3_ingest_log");
+  const std::map<std::string, ColumnInfo> expected_log = {
+      {"s3_object_key", {"text", true, ""}},
+      {"last_modified", {"timestamp with time zone", true, ""}},
+      {"rows_ingested", {"integer", false, ""}},
+      {"error_text", {"text", false, ""}},
+      {"ingested_at", {"timestamp with time zone", false, "now()"}},
+  };
+  ASSERT_EQ(log.size(), expected_log.size());
+  for (const auto& [name, info] : expected_log) {
+    ASSERT_TRUE(log.count(name)) << name;
+    EXPECT_EQ(log.at(name).type, info.type) << name;
+    EXPECT_EQ(log.at(name).not_null, info.not_null) << name;
+    EXPECT_EQ(log.at(name).default_expr, info.default_expr) << name;
+  }
+
+  EXPECT_EQ(IndexDef(db, "twap_status_pkey"),
+            "CREATE UNIQUE INDEX twap_status_pkey ON public.twap_status USING btree (twap_id, "
+            "wallet, ts)");
+  EXPECT_EQ(IndexDef(db, "etl_s3_ingest_log_pkey"),
+            "CREATE UNIQUE INDEX etl_s3_ingest_log_pkey ON public.etl_s3_ingest_log USING btree "
+            "(s3_object_key)");
+  EXPECT_EQ(
+      IndexDef(db, "twap_status_wallet_ts_idx"),
+      "CREATE INDEX twap_status_wallet_ts_idx ON public.twap_status USING btree (wallet, ts)");
+  EXPECT_EQ(IndexDef(db, "twap_status_twap_id_idx"),
+            "CREATE INDEX twap_status_twap_id_idx ON public.twap_status USING btree (twap_id)");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM schema_migrations"),
+            std::to_string(AllMigrations().size()));
+}
+
+TEST(Migrations, RunningTwiceChangesNothing) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  auto again = ApplyMigrations(conn);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->empty());
+}
+
+TEST(Migrations, AdoptADatabaseMadeFromTheSpecDdlWithItsRows) {
+  TestDatabase db(/*migrate=*/false);
+  auto conn = db.Connect();
+  // An older deployment: the spec's DDL run by hand, no migrations table, one row loaded.
+  ASSERT_TRUE(conn.Exec(AllMigrations().front().sql).ok());
+  ASSERT_TRUE(conn.Exec("INSERT INTO twap_status (twap_id, wallet, ts, s3_object_key) "
+                        "VALUES ('1', '0xabc', '2025-11-01T00:00:00Z', 'k')")
+                  .ok());
+  auto applied = ApplyMigrations(conn);
+  ASSERT_TRUE(applied.ok()) << applied.status().message();
+  EXPECT_EQ(applied->size(), AllMigrations().size());
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "1");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM information_schema.columns "
+                      "WHERE table_name = 'twap_status' AND column_name = 'created_at'"),
+            "1");
+}
+
+TEST(Migrations, UpgradeADatabaseAtTheFirstVersion) {
+  TestDatabase db(/*migrate=*/false);
+  auto conn = db.Connect();
+  ASSERT_TRUE(conn.Exec(AllMigrations().front().sql).ok());
+  ASSERT_TRUE(
+      conn.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                "NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now()); "
+                "INSERT INTO schema_migrations VALUES (1, 'initial schema')")
+          .ok());
+  auto applied = ApplyMigrations(conn);
+  ASSERT_TRUE(applied.ok()) << applied.status().message();
+  ASSERT_EQ(applied->size(), AllMigrations().size() - 1);
+  EXPECT_EQ(applied->front(), 2);
+}
+
+}  // namespace
+}  // namespace hltwap

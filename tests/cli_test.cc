@@ -1,0 +1,83 @@
+// The hltwap program as a user meets it: help, db init, configuration errors.
+#include <gtest/gtest.h>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+
+namespace hltwap::testing {
+namespace {
+
+ProcessResult Hltwap(const std::vector<std::string>& args, const EnvOverrides& env = {}) {
+  std::vector<std::string> argv = {HltwapBinary(), "--env-file", "/nonexistent/.env"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv, env);
+}
+
+TEST(Cli, HelpDescribesEverySubcommandAndOption) {
+  auto top = Hltwap({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* word : {"db", "etl", "api", "--env-file", "--version"}) {
+    EXPECT_NE(top.out.find(word), std::string::npos) << word;
+  }
+  auto init = Hltwap({"db", "init", "--help"});
+  EXPECT_EQ(init.exit_code, 0);
+  EXPECT_NE(init.out.find("idempotent"), std::string::npos);
+  EXPECT_EQ(Hltwap({"etl", "--help"}).exit_code, 0);
+  EXPECT_EQ(Hltwap({"api", "--help"}).exit_code, 0);
+}
+
+TEST(Cli, UnknownSubcommandIsAUsageError) {
+  auto r = Hltwap({"frobnicate"});
+  EXPECT_NE(r.exit_code, 0);
+}
+
+TEST(Cli, DbInitTwiceSucceeds) {
+  TestDatabase db(/*migrate=*/false);
+  auto first = Hltwap({"db", "init"}, {{"DATABASE_URL", db.url()}});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("upgraded to version"), std::string::npos) << first.err;
+  auto second = Hltwap({"db", "init"}, {{"DATABASE_URL", db.url()}});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("up to date"), std::string::npos) << second.err;
+  EXPECT_EQ(db.Scalar("SELECT to_regclass('twap_status') IS NOT NULL"), "t");
+}
+
+TEST(Cli, DbInitAcceptsTheSqlalchemyForm) {
+  TestDatabase db(/*migrate=*/false);
+  std::string url = db.url();
+  url.replace(0, std::string("postgresql").size(), "postgresql+psycopg");
+  auto r = Hltwap({"db", "init"}, {{"DATABASE_URL", url}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Cli, WrongDatabaseUrlGivesOneClearLine) {
+  for (const std::string url : {"mysql://root:pw12345@localhost/x", "not a url",
+                                "postgresql://root:pw12345@127.0.0.1:1/nodb"}) {
+    auto r = Hltwap({"db", "init"}, {{"DATABASE_URL", url}});
+    EXPECT_NE(r.exit_code, 0) << url;
+    ASSERT_FALSE(r.err.empty()) << url;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
+    EXPECT_NE(r.err.find("hltwap:"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("pw12345"), std::string::npos) << r.err;
+  }
+  auto unset = Hltwap({"db", "init"}, {{"DATABASE_URL", std::nullopt}});
+  EXPECT_EQ(unset.exit_code, 2);
+  EXPECT_NE(unset.err.find("DATABASE_URL is not set"), std::string::npos) << unset.err;
+}
+
+TEST(Cli, DotEnvFileIsRead) {
+  TestDatabase db(/*migrate=*/false);
+  const std::string env_file = ::testing::TempDir() + "/hltwap_cli_test.env";
+  {
+    FILE* f = std::fopen(env_file.c_str(), "w");
+    std::fprintf(f, "DATABASE_URL=%s\n", db.url().c_str());
+    std::fclose(f);
+  }
+  auto r = RunProcess({HltwapBinary(), "--env-file", env_file, "db", "init"},
+                      {{"DATABASE_URL", std::nullopt}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::remove(env_file.c_str());
+}
+
+}  // namespace
+}  // namespace hltwap::testing

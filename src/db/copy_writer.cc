@@ -122,6 +122,7 @@ CopyWriter::CopyWriter(PgConnection& conn) : conn_(&conn) {}
 CopyWriter::CopyWriter(CopyWriter&& other) noexcept
     : conn_(other.conn_),
       buffer_(std::move(other.buffer_)),
+      row_start_(other.row_start_),
       columns_(other.columns_),
       fields_in_row_(other.fields_in_row_),
       rows_(other.rows_),
@@ -175,6 +176,7 @@ void CopyWriter::AppendInt64(int64_t v) {
 }
 
 void CopyWriter::StartRow() {
+  row_start_ = buffer_.size();
   AppendInt16(columns_);
   fields_in_row_ = 0;
 }
@@ -242,6 +244,11 @@ Status CopyWriter::EndRow() {
   ++rows_;
   if (buffer_.size() >= kFlushBytes) return Flush();
   return Status::Ok();
+}
+
+void CopyWriter::CancelRow() {
+  buffer_.resize(row_start_);
+  fields_in_row_ = 0;
 }
 
 Status CopyWriter::Flush() {

@@ -48,6 +48,8 @@ class CopyWriter {
   Status AddNumeric(std::string_view decimal_text);
   // Sends the buffer when it has grown large; fails when the connection is gone.
   Status EndRow();
+  // Forgets the row begun by the last StartRow() (for a value that cannot be encoded).
+  void CancelRow();
 
   // Ends the COPY and returns the number of rows the server stored.
   [[nodiscard]] Result<int64_t> Finish();
@@ -67,6 +69,7 @@ class CopyWriter {
 
   PgConnection* conn_;
   std::string buffer_;
+  size_t row_start_ = 0;
   int16_t columns_ = 0;
   int16_t fields_in_row_ = 0;
   int64_t rows_ = 0;

@@ -203,6 +203,29 @@ TEST(CopyWriter, RowWithTheWrongNumberOfFieldsIsRefused) {
   EXPECT_EQ(writer->EndRow().kind(), ErrorKind::kInternal);
 }
 
+TEST(CopyWriter, CancelledRowIsLeftOut) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  ASSERT_TRUE(conn.Exec("CREATE TEMP TABLE t (i int4, n numeric)").ok());
+  auto writer = CopyWriter::Begin(conn, "t", {"i", "n"});
+  ASSERT_TRUE(writer.ok());
+  for (const auto& [i, n] : std::vector<std::pair<int, std::string>>{
+           {1, "1.5"}, {2, "1e5000"}, {3, "not a number"}, {4, "-2"}}) {
+    writer->StartRow();
+    writer->AddInt32(i);
+    if (!writer->AddNumeric(n).ok()) {
+      writer->CancelRow();
+      continue;
+    }
+    ASSERT_TRUE(writer->EndRow().ok());
+  }
+  auto stored = writer->Finish();
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(*stored, 2);
+  EXPECT_EQ(MustScalar(conn, "SELECT string_agg(i || '=' || n, ',' ORDER BY i) FROM t"),
+            "1=1.5,4=-2");
+}
+
 TEST(CopyWriter, UnknownTableFailsAtBegin) {
   TestDatabase db;
   auto conn = db.Connect();

@@ -1,0 +1,543 @@
+#include "etl/s3/s3_client.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <pugixml.hpp>
+#include <random>
+#include <thread>
+
+#include "common/log.h"
+#include "common/time_util.h"
+#include "etl/s3/http.h"
+#include "etl/s3/sigv4.h"
+
+namespace hltwap::s3 {
+namespace {
+
+// Error bodies and listings are small; a larger error body is cut (only Code/Message matter).
+constexpr size_t kMaxBodyInMemory = 64 << 20;
+constexpr int kMaxBackoffMs = 20000;
+// Temporary credentials are renewed this long before they expire.
+constexpr int64_t kRefreshMarginMicros = 5LL * 60 * 1'000'000;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string ToLower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string StripQuotes(std::string etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    return etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
+// S3's `encoding-type=url` form: %XX escapes, '+' for a space (as botocore decodes it).
+std::string UrlDecodePlus(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
+               hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+bool IsRetryableCurlCode(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
+  }
+}
+
+// S3 error codes worth another try even when the HTTP status alone would not say so.
+bool IsRetryableS3Code(std::string_view code) {
+  return code == "SlowDown" || code == "RequestTimeout" || code == "Throttling" ||
+         code == "ThrottlingException" || code == "RequestThrottled" ||
+         code == "RequestLimitExceeded" || code == "InternalError" || code == "ServiceUnavailable";
+}
+
+struct S3Error {
+  std::string code, message;
+};
+
+S3Error ParseS3Error(const std::string& body) {
+  S3Error out;
+  if (body.empty()) return out;
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size())) return out;
+  const pugi::xml_node error = doc.child("Error");
+  out.code = error.child_value("Code");
+  out.message = error.child_value("Message");
+  return out;
+}
+
+size_t WriteBody(char* data, size_t size, size_t count, void* user);
+size_t WriteHeader(char* data, size_t size, size_t count, void* user);
+
+}  // namespace
+
+// One request as sent: the raw path (not encoded) and raw query parameters.
+struct RequestSpec {
+  std::string method;  // GET or HEAD
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string what;  // "s3://bucket/key", for messages
+  std::string key;   // empty for bucket-level requests
+};
+
+struct Exchange {
+  CURLcode curl_code = CURLE_OK;
+  std::string curl_error;
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names, of the final response
+  std::string body;                            // the body unless it went to the file
+  FILE* file = nullptr;                        // 2xx bodies go here when set
+  int64_t bytes_to_file = 0;
+  bool file_failed = false;
+  CURL* curl = nullptr;
+};
+
+namespace {
+
+bool IsSuccess(long status) {
+  return status >= 200 && status < 300;
+}
+
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  const size_t n = size * count;
+  long status = 0;
+  curl_easy_getinfo(exchange->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (exchange->file != nullptr && IsSuccess(status)) {
+    if (std::fwrite(data, 1, n, exchange->file) != n) {
+      exchange->file_failed = true;
+      return 0;
+    }
+    exchange->bytes_to_file += static_cast<int64_t>(n);
+    return n;
+  }
+  if (exchange->body.size() + n > kMaxBodyInMemory) return 0;
+  exchange->body.append(data, n);
+  return n;
+}
+
+size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  const size_t n = size * count;
+  const std::string_view line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    exchange->headers.clear();  // a new response (after a 100 Continue or a redirect)
+    return n;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string_view value = line.substr(colon + 1);
+  const auto first = value.find_first_not_of(" \t");
+  const auto last = value.find_last_not_of(" \t\r\n");
+  value =
+      first == std::string_view::npos ? std::string_view() : value.substr(first, last - first + 1);
+  exchange->headers[ToLower(line.substr(0, colon))] = std::string(value);
+  return n;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  CURL* curl = nullptr;
+  Credentials credentials;
+  bool resolve_credentials = false;  // renew from the chain when temporary ones near expiry
+  std::string base_url;              // scheme://authority
+  std::string authority;             // the Host header
+  std::string bucket_path;           // "/bucket" path-style, "" virtual-hosted
+  std::mt19937_64 random{std::random_device{}()};
+
+  ~Impl() {
+    if (curl != nullptr) curl_easy_cleanup(curl);
+  }
+
+  // Sends `request` until it succeeds, fails for good, or runs out of attempts. With `path`
+  // set, a successful body is streamed to that file (rewritten on every attempt, removed on
+  // failure).
+  Result<Exchange> Execute(const ClientOptions& options, const RequestSpec& request,
+                           const std::string* path);
+};
+
+Client::Client(ClientOptions options, std::unique_ptr<Impl> impl)
+    : options_(std::move(options)), impl_(std::move(impl)) {}
+
+Client::~Client() = default;
+
+Result<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
+  if (options.bucket.empty()) return Status::InvalidArgument("AWS_S3_BUCKET is empty");
+  if (options.region.empty()) return Status::InvalidArgument("AWS_REGION is empty");
+  options.max_attempts = std::max(1, options.max_attempts);
+  auto impl = std::make_unique<Impl>();
+  if (options.endpoint_url.empty()) {
+    // Dotted bucket names do not match the wildcard certificate: path-style for them.
+    if (options.bucket.find('.') == std::string::npos) {
+      impl->authority = fmt::format("{}.s3.{}.amazonaws.com", options.bucket, options.region);
+    } else {
+      impl->authority = fmt::format("s3.{}.amazonaws.com", options.region);
+      impl->bucket_path = "/" + options.bucket;
+    }
+    impl->base_url = "https://" + impl->authority;
+  } else {
+    auto url = boost::urls::parse_uri(options.endpoint_url);
+    if (!url || url->host().empty() || (url->scheme() != "http" && url->scheme() != "https")) {
+      return Status::InvalidArgument(fmt::format(
+          "the S3 endpoint URL must look like http://host:port (got '{}')", options.endpoint_url));
+    }
+    impl->authority = std::string(url->encoded_authority());
+    impl->base_url = std::string(url->scheme()) + "://" + impl->authority;
+    impl->bucket_path = "/" + options.bucket;
+  }
+  if (options.credentials) {
+    impl->credentials = *options.credentials;
+    log::RegisterSecret(impl->credentials.secret_access_key);
+    log::RegisterSecret(impl->credentials.session_token);
+  } else {
+    HLTWAP_ASSIGN_OR_RETURN(impl->credentials, ResolveCredentials());
+    impl->resolve_credentials = true;
+  }
+  EnsureCurlInitialized();
+  impl->curl = curl_easy_init();
+  if (impl->curl == nullptr) return Status::Internal("curl_easy_init failed");
+  log::Debug("S3 client for s3://{} via {} (credentials from {})", options.bucket, impl->base_url,
+             impl->credentials.source);
+  return std::unique_ptr<Client>(new Client(std::move(options), std::move(impl)));
+}
+
+namespace {
+
+// What went wrong with one exchange, and whether another attempt may help.
+struct Outcome {
+  Status status;
+  bool retryable = false;
+};
+
+Outcome Classify(const Exchange& ex, const RequestSpec& request, const ClientOptions& options) {
+  if (ex.file_failed) {
+    return {Status::Internal(fmt::format("S3 {} {}: writing the local file failed", request.method,
+                                         request.what)),
+            false};
+  }
+  if (ex.curl_code != CURLE_OK) {
+    const std::string detail =
+        ex.curl_error.empty() ? curl_easy_strerror(ex.curl_code) : ex.curl_error;
+    return {Status::Connection(fmt::format("S3 {} {}: {}", request.method, request.what, detail)),
+            IsRetryableCurlCode(ex.curl_code)};
+  }
+  if (IsSuccess(ex.status)) return {Status::Ok(), false};
+
+  const S3Error error = ParseS3Error(ex.body);
+  const std::string code_text = error.code.empty() ? "" : fmt::format(" {}", error.code);
+  const std::string message_text =
+      error.message.empty() ? "" : fmt::format(": {}", log::MaskSecrets(error.message));
+  if (ex.status == 403) {
+    return {Status::Permission(fmt::format(
+                "S3 {} {}: access denied (HTTP 403{}{}); check the AWS credentials and that "
+                "requester-pays is accepted (AWS_REQUEST_PAYER=requester)",
+                request.method, request.what, code_text, message_text)),
+            false};
+  }
+  if (ex.status == 404) {
+    if (error.code == "NoSuchBucket") {
+      return {Status::NotFound(fmt::format("no such bucket s3://{}", options.bucket)), false};
+    }
+    if (request.key.empty()) {
+      return {Status::NotFound(fmt::format("S3 {} {}: not found (HTTP 404{}{})", request.method,
+                                           request.what, code_text, message_text)),
+              false};
+    }
+    return {Status::NotFound(fmt::format("no such key {}", request.what)), false};
+  }
+  if (ex.status == 301 || ex.status == 307 || error.code == "PermanentRedirect" ||
+      error.code == "AuthorizationHeaderMalformed") {
+    const auto region = ex.headers.find("x-amz-bucket-region");
+    if (region != ex.headers.end() && region->second != options.region) {
+      return {Status::InvalidArgument(fmt::format(
+                  "S3 {} {}: the bucket is in region {}, not {}: set AWS_REGION={}", request.method,
+                  request.what, region->second, options.region, region->second)),
+              false};
+    }
+  }
+  const std::string text = fmt::format("S3 {} {}: HTTP {}{}{}", request.method, request.what,
+                                       ex.status, code_text, message_text);
+  if (ex.status >= 500 || ex.status == 429 || IsRetryableS3Code(error.code)) {
+    return {Status::Retryable(text), true};
+  }
+  return {Status::InvalidArgument(text), false};
+}
+
+}  // namespace
+
+Result<Exchange> Client::Impl::Execute(const ClientOptions& options, const RequestSpec& request,
+                                       const std::string* path) {
+  Impl& impl = *this;
+  const std::string url =
+      impl.base_url + EncodePath(request.path) +
+      (request.query.empty() ? std::string() : "?" + CanonicalQuery(request.query));
+  Status last;
+  int attempts = 0;
+  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
+    attempts = attempt;
+    if (impl.resolve_credentials && impl.credentials.expires_at &&
+        NowMicros() + kRefreshMarginMicros >= *impl.credentials.expires_at) {
+      auto renewed = ResolveCredentials();
+      if (!renewed.ok()) {
+        last = renewed.status().WithContext("renewing the AWS credentials");
+        break;
+      }
+      impl.credentials = std::move(renewed).value();
+    }
+    SigningRequest to_sign;
+    to_sign.method = request.method;
+    to_sign.path = request.path;
+    to_sign.query = request.query;
+    to_sign.headers.emplace_back("host", impl.authority);
+    if (!options.request_payer.empty()) {
+      to_sign.headers.emplace_back("x-amz-request-payer", options.request_payer);
+    }
+    to_sign.payload_hash = std::string(kEmptyPayloadHash);
+    SigningOptions signing;
+    signing.region = options.region;
+    signing.service = "s3";
+    signing.time_micros = NowMicros();
+    const SignedRequest signed_request =
+        SignRequest(to_sign,
+                    {impl.credentials.access_key_id, impl.credentials.secret_access_key,
+                     impl.credentials.session_token},
+                    signing);
+
+    curl_slist* headers = nullptr;
+    for (const auto& [name, value] : to_sign.headers) {
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    }
+    for (const auto& [name, value] : signed_request.added_headers) {
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    }
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers,
+                                                                            curl_slist_free_all);
+
+    Exchange ex;
+    ex.curl = impl.curl;
+    std::unique_ptr<FILE, decltype(&std::fclose)> file(nullptr, std::fclose);
+    if (path != nullptr) {
+      file.reset(std::fopen(path->c_str(), "wb"));
+      if (!file) {
+        return Status::Internal(fmt::format("cannot write {}: {}", *path, std::strerror(errno)));
+      }
+      ex.file = file.get();
+    }
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    CURL* h = impl.curl;
+    curl_easy_reset(h);  // keeps the connection cache
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "hltwap/" HLTWAP_VERSION);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout_ms));
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, WriteHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+    if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+
+    ex.curl_code = curl_easy_perform(h);
+    ex.curl_error = error_buffer;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ex.status);
+    if (file && std::fflush(file.get()) != 0) ex.file_failed = true;
+
+    Outcome outcome = Classify(ex, request, options);
+    if (outcome.status.ok()) {
+      if (file && std::fclose(file.release()) != 0) {
+        return Status::Internal(fmt::format("cannot write {}: {}", *path, std::strerror(errno)));
+      }
+      return ex;
+    }
+    last = outcome.status;
+    if (!outcome.retryable || attempt == options.max_attempts) break;
+    // Exponential backoff with full jitter: a random wait in [0, min(cap, base * 2^attempt)).
+    const int64_t ceiling = std::min<int64_t>(
+        kMaxBackoffMs, static_cast<int64_t>(options.base_backoff_ms) << std::min(attempt, 20));
+    const int64_t wait_ms =
+        ceiling <= 0 ? 0 : std::uniform_int_distribution<int64_t>(0, ceiling)(impl.random);
+    log::Warn("{}; retrying in {} ms (attempt {} of {})", last.message(), wait_ms, attempt + 1,
+              options.max_attempts);
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+  }
+  if (path != nullptr) std::remove(path->c_str());
+  if (attempts > 1) {
+    return Status::Error(last.kind(),
+                         fmt::format("{} (gave up after {} attempts)", last.message(), attempts));
+  }
+  return last;
+}
+
+namespace {
+
+int64_t ParseHttpDate(const std::map<std::string, std::string>& headers) {
+  const auto it = headers.find("last-modified");
+  if (it == headers.end()) return 0;
+  const time_t seconds = curl_getdate(it->second.c_str(), nullptr);
+  return seconds < 0 ? 0 : static_cast<int64_t>(seconds) * 1'000'000;
+}
+
+int64_t HeaderInt(const std::map<std::string, std::string>& headers, const std::string& name) {
+  const auto it = headers.find(name);
+  if (it == headers.end()) return -1;
+  try {
+    return std::stoll(it->second);
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+std::string HeaderText(const std::map<std::string, std::string>& headers, const std::string& name) {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
+  std::vector<ObjectInfo> out;
+  std::string continuation;
+  const std::string what = fmt::format("s3://{}/{}", options_.bucket, prefix);
+  for (int page = 1;; ++page) {
+    RequestSpec request;
+    request.method = "GET";
+    request.path = impl_->bucket_path.empty() ? "/" : impl_->bucket_path;
+    request.what = what;
+    request.query = {{"list-type", "2"}, {"encoding-type", "url"}};
+    if (!prefix.empty()) request.query.emplace_back("prefix", prefix);
+    if (!continuation.empty()) request.query.emplace_back("continuation-token", continuation);
+    HLTWAP_ASSIGN_OR_RETURN(Exchange ex, impl_->Execute(options_, request, nullptr));
+
+    pugi::xml_document doc;
+    if (!doc.load_buffer(ex.body.data(), ex.body.size())) {
+      return Status::Connection(
+          fmt::format("S3 list {} (page {}): the answer is not XML", what, page));
+    }
+    const pugi::xml_node result = doc.child("ListBucketResult");
+    if (!result) {
+      return Status::Connection(
+          fmt::format("S3 list {} (page {}): no ListBucketResult in the answer", what, page));
+    }
+    const bool url_encoded = std::string_view(result.child_value("EncodingType")) == "url";
+    for (const pugi::xml_node item : result.children("Contents")) {
+      ObjectInfo info;
+      const std::string key = item.child_value("Key");
+      info.key = url_encoded ? UrlDecodePlus(key) : key;
+      info.size = item.child("Size").text().as_llong(0);
+      info.etag = StripQuotes(item.child_value("ETag"));
+      auto when = ParseTimestampUtc(item.child_value("LastModified"));
+      if (!when.ok()) {
+        return Status::Connection(fmt::format("S3 list {}: bad LastModified '{}' for {}", what,
+                                              item.child_value("LastModified"), info.key));
+      }
+      info.last_modified = *when;
+      out.push_back(std::move(info));
+    }
+    const bool truncated = std::string_view(result.child_value("IsTruncated")) == "true";
+    continuation = result.child_value("NextContinuationToken");
+    if (!truncated) break;
+    if (continuation.empty()) {
+      return Status::Connection(fmt::format(
+          "S3 list {} (page {}): truncated answer without NextContinuationToken", what, page));
+    }
+  }
+  log::Debug("S3 list {}: {} objects", what, out.size());
+  return out;
+}
+
+Result<ObjectInfo> Client::HeadObject(const std::string& key) {
+  RequestSpec request;
+  request.method = "HEAD";
+  request.path = impl_->bucket_path + "/" + key;
+  request.key = key;
+  request.what = fmt::format("s3://{}/{}", options_.bucket, key);
+  HLTWAP_ASSIGN_OR_RETURN(Exchange ex, impl_->Execute(options_, request, nullptr));
+  ObjectInfo info;
+  info.key = key;
+  info.size = std::max<int64_t>(0, HeaderInt(ex.headers, "content-length"));
+  info.last_modified = ParseHttpDate(ex.headers);
+  info.etag = StripQuotes(HeaderText(ex.headers, "etag"));
+  return info;
+}
+
+Result<ObjectInfo> Client::GetObjectToFile(const std::string& key, const std::string& path) {
+  RequestSpec request;
+  request.method = "GET";
+  request.path = impl_->bucket_path + "/" + key;
+  request.key = key;
+  request.what = fmt::format("s3://{}/{}", options_.bucket, key);
+  HLTWAP_ASSIGN_OR_RETURN(Exchange ex, impl_->Execute(options_, request, &path));
+  const int64_t expected = HeaderInt(ex.headers, "content-length");
+  if (expected >= 0 && expected != ex.bytes_to_file) {
+    std::remove(path.c_str());
+    return Status::Connection(
+        fmt::format("S3 GET {}: got {} bytes of {}", request.what, ex.bytes_to_file, expected));
+  }
+  ObjectInfo info;
+  info.key = key;
+  info.size = ex.bytes_to_file;
+  info.last_modified = ParseHttpDate(ex.headers);
+  info.etag = StripQuotes(HeaderText(ex.headers, "etag"));
+  log::Debug("S3 GET {}: {} bytes to {}", request.what, info.size, path);
+  return info;
+}
+
+ClientOptions ClientOptionsFromConfig(const Config& config) {
+  ClientOptions options;
+  options.region = config.aws_region;
+  options.bucket = config.s3_bucket;
+  options.request_payer = config.request_payer;
+  options.endpoint_url = config.s3_endpoint_url;
+  return options;
+}
+
+}  // namespace hltwap::s3

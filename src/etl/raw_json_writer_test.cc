@@ -1,0 +1,164 @@
+// JSON text for every Arrow type raw_payload meets, and strings that are always valid JSON and
+// acceptable to PostgreSQL whatever bytes they came from.
+#include "etl/raw_json_writer.h"
+
+#include <arrow/api.h>
+#include <arrow/json/from_string.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+namespace hltwap {
+namespace {
+
+std::string JsonString(std::string_view text) {
+  std::string out;
+  AppendJsonString(text, out);
+  return out;
+}
+
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  AppendValidUtf8(text, out);
+  return out;
+}
+
+TEST(RawJsonString, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(JsonString("plain"), R"("plain")");
+  EXPECT_EQ(JsonString("a\"b\\c/d"), R"("a\"b\\c/d")");
+  EXPECT_EQ(JsonString("\n\r\t\b\f"), R"("\n\r\t\b\f")");
+  EXPECT_EQ(JsonString("\x01\x1f\x7f"), "\"\\u0001\\u001f\x7f\"");
+  EXPECT_EQ(JsonString(""), R"("")");
+}
+
+TEST(RawJsonString, KeepsValidUtf8AndReplacesEverythingElse) {
+  EXPECT_EQ(JsonString("é € 😀 xyz:NVDA"), "\"é € 😀 xyz:NVDA\"");
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(JsonString(std::string("a\0b", 3)), "\"a" + fffd + "b\"") << "jsonb refuses \\u0000";
+  EXPECT_EQ(JsonString("\xFF"), "\"" + fffd + "\"");
+  EXPECT_EQ(JsonString("\xC0\xAF"), "\"" + fffd + fffd + "\"") << "overlong";
+  EXPECT_EQ(JsonString("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"") << "surrogate";
+  EXPECT_EQ(JsonString("\xF4\x90\x80\x80"), "\"" + fffd + fffd + fffd + fffd + "\"")
+      << "above U+10FFFF";
+  EXPECT_EQ(JsonString("ok\xE2\x82"), "\"ok" + fffd + fffd + "\"") << "truncated sequence";
+  for (const std::string bad : {"\xFF", "\xC0\xAF", "\xE2\x82", "a\x80z", "\xF0\x9F\x98"}) {
+    boost::system::error_code ec;
+    boost::json::parse(JsonString(bad), ec);
+    EXPECT_FALSE(ec) << "always valid JSON";
+  }
+}
+
+TEST(RawJsonString, ValidUtf8TextForPostgres) {
+  EXPECT_EQ(ValidUtf8("0xabc é"), "0xabc é");
+  EXPECT_EQ(ValidUtf8(std::string("a\0\xFF", 3)), "a\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(ValidUtf8("tab\tstays"), "tab\tstays");
+}
+
+std::shared_ptr<arrow::Array> Array(const std::shared_ptr<arrow::DataType>& type,
+                                    const std::string& json) {
+  auto array = arrow::json::ArrayFromJSONString(type, json);
+  EXPECT_TRUE(array.ok()) << array.status().ToString();
+  return *array;
+}
+
+std::vector<std::string> Rows(const arrow::RecordBatch& batch) {
+  RawJsonWriter writer(batch);
+  std::vector<std::string> rows;
+  for (int64_t i = 0; i < batch.num_rows(); ++i) {
+    std::string out;
+    writer.AppendRow(i, out);
+    boost::system::error_code ec;
+    boost::json::parse(out, ec);
+    EXPECT_FALSE(ec) << out;
+    rows.push_back(out);
+  }
+  return rows;
+}
+
+TEST(RawJsonWriter, ScalarsOfEveryKind) {
+  auto schema = arrow::schema({
+      arrow::field("b", arrow::boolean()),
+      arrow::field("i8", arrow::int8()),
+      arrow::field("u64", arrow::uint64()),
+      arrow::field("i64", arrow::int64()),
+      arrow::field("f32", arrow::float32()),
+      arrow::field("f64", arrow::float64()),
+      arrow::field("bin", arrow::large_binary()),
+      arrow::field("fixed", arrow::fixed_size_binary(2)),
+      arrow::field("dec", arrow::decimal128(5, 2)),
+      arrow::field("day", arrow::date64()),
+      arrow::field("dur", arrow::duration(arrow::TimeUnit::MILLI)),
+      arrow::field("tod", arrow::time64(arrow::TimeUnit::MICRO)),
+      arrow::field("ts", arrow::timestamp(arrow::TimeUnit::SECOND, "+09:00")),
+      arrow::field("na", arrow::null()),
+      arrow::field("key \"quoted\"", arrow::utf8()),
+  });
+  auto batch = arrow::RecordBatch::Make(
+      schema, 2,
+      {Array(arrow::boolean(), "[true, null]"), Array(arrow::int8(), "[-128, 0]"),
+       Array(arrow::uint64(), "[18446744073709551615, 1]"),
+       Array(arrow::int64(), "[-9223372036854775808, 9007199254740993]"),
+       Array(arrow::float32(), "[0.1, Inf]"), Array(arrow::float64(), "[1e-7, NaN]"),
+       Array(arrow::large_binary(), R"(["AB", ""])"),
+       Array(arrow::fixed_size_binary(2), R"(["\u0001\u0002", null])"),
+       Array(arrow::decimal128(5, 2), R"(["-1.50", "0.00"])"),
+       Array(arrow::date64(), "[1761955200000, -1]"),
+       Array(arrow::duration(arrow::TimeUnit::MILLI), "[1500, -1]"),
+       Array(arrow::time64(arrow::TimeUnit::MICRO), "[3723000001, null]"),
+       Array(arrow::timestamp(arrow::TimeUnit::SECOND, "+09:00"), "[1761984902, -1]"),
+       Array(arrow::null(), "[null, null]"), Array(arrow::utf8(), R"(["v", null])")});
+  const auto rows = Rows(*batch);
+  EXPECT_EQ(rows[0], R"({"b":true,"i8":-128,"u64":18446744073709551615,"i64":-9223372036854775808,)"
+                     R"("f32":0.1,"f64":1e-07,"bin":"0x4142","fixed":"0x0102","dec":"-1.50",)"
+                     R"("day":"2025-11-01","dur":1500,"tod":"01:02:03.000001",)"
+                     R"("ts":"2025-11-01T08:15:02Z","na":null,"key \"quoted\"":"v"})");
+  EXPECT_EQ(rows[1],
+            R"({"b":null,"i8":0,"u64":1,"i64":9007199254740993,"f32":null,"f64":null,)"
+            R"("bin":"0x","fixed":null,"dec":"0.00","day":"1969-12-31","dur":-1,"tod":null,)"
+            R"("ts":"1969-12-31T23:59:59Z","na":null,"key \"quoted\"":null})");
+  EXPECT_EQ(boost::json::parse(rows[1]).at("i64").as_int64(), 9007199254740993)
+      << "integers beyond 2^53 stay exact";
+}
+
+TEST(RawJsonWriter, NestedTypesAndSlicedBatches) {
+  const auto item = arrow::struct_(
+      {arrow::field("px", arrow::utf8()), arrow::field("tags", arrow::large_list(arrow::int32()))});
+  auto schema = arrow::schema({
+      arrow::field("items", arrow::list(item)),
+      arrow::field("pair", arrow::fixed_size_list(arrow::float64(), 2)),
+      arrow::field("by_id", arrow::map(arrow::int64(), arrow::boolean())),
+  });
+  auto batch = arrow::RecordBatch::Make(
+      schema, 3,
+      {Array(arrow::list(item),
+             R"([[{"px": "1", "tags": [1, 2]}], null, [{"px": null, "tags": null}, null]])"),
+       Array(arrow::fixed_size_list(arrow::float64(), 2), "[[1, 2], [3.5, null], null]"),
+       Array(arrow::map(arrow::int64(), arrow::boolean()),
+             "[[[1, true]], [], [[-2, false], [3, null]]]")});
+  const auto rows = Rows(*batch);
+  EXPECT_EQ(rows[0], R"({"items":[{"px":"1","tags":[1,2]}],"pair":[1,2],"by_id":{"1":true}})");
+  EXPECT_EQ(rows[1], R"({"items":null,"pair":[3.5,null],"by_id":{}})");
+  EXPECT_EQ(
+      rows[2],
+      R"({"items":[{"px":null,"tags":null},null],"pair":null,"by_id":{"-2":false,"3":null}})");
+
+  const auto sliced = Rows(*batch->Slice(1, 2));
+  ASSERT_EQ(sliced.size(), 2u);
+  EXPECT_EQ(sliced[0], rows[1]);
+  EXPECT_EQ(sliced[1], rows[2]);
+}
+
+TEST(RawJsonWriter, DictionaryValuesAreWrittenAsTheirValues) {
+  auto dict = arrow::json::DictArrayFromJSONString(arrow::dictionary(arrow::int8(), arrow::utf8()),
+                                                   "[1, null, 0, 1]", R"(["BTC", "@107"])");
+  ASSERT_TRUE(dict.ok());
+  auto batch =
+      arrow::RecordBatch::Make(arrow::schema({arrow::field("coin", (*dict)->type())}), 4, {*dict});
+  EXPECT_EQ(Rows(*batch), (std::vector<std::string>{R"({"coin":"@107"})", R"({"coin":null})",
+                                                    R"({"coin":"BTC"})", R"({"coin":"@107"})"}));
+}
+
+}  // namespace
+}  // namespace hltwap

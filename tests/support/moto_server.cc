@@ -193,7 +193,8 @@ std::vector<RecordedRequest> MotoServer::Recording() {
 }
 
 void MotoServer::RequireAuthentication() {
-  CheckedRequest("POST", "/moto-api/reset-auth", "0");
+  // Moto reads the count from the raw body, which a form content type would hide.
+  CheckedRequest("POST", "/moto-api/reset-auth", "0", {"Content-Type: text/plain"});
 }
 
 std::string MotoServer::IamAction(const std::map<std::string, std::string>& params) {

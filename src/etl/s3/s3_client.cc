@@ -120,8 +120,9 @@ struct RequestSpec {
   std::string method;  // GET or HEAD
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;
-  std::string what;  // "s3://bucket/key", for messages
-  std::string key;   // empty for bucket-level requests
+  std::string operation;  // "ListObjectsV2", "HeadObject", "GetObject", for messages
+  std::string what;       // "s3://bucket/key", for messages
+  std::string key;        // empty for bucket-level requests
 };
 
 struct Exchange {
@@ -256,15 +257,16 @@ struct Outcome {
 
 Outcome Classify(const Exchange& ex, const RequestSpec& request, const ClientOptions& options) {
   if (ex.file_failed) {
-    return {Status::Internal(fmt::format("S3 {} {}: writing the local file failed", request.method,
-                                         request.what)),
+    return {Status::Internal(fmt::format("S3 {} {}: writing the local file failed",
+                                         request.operation, request.what)),
             false};
   }
   if (ex.curl_code != CURLE_OK) {
     const std::string detail =
         ex.curl_error.empty() ? curl_easy_strerror(ex.curl_code) : ex.curl_error;
-    return {Status::Connection(fmt::format("S3 {} {}: {}", request.method, request.what, detail)),
-            IsRetryableCurlCode(ex.curl_code)};
+    return {
+        Status::Connection(fmt::format("S3 {} {}: {}", request.operation, request.what, detail)),
+        IsRetryableCurlCode(ex.curl_code)};
   }
   if (IsSuccess(ex.status)) return {Status::Ok(), false};
 
@@ -276,7 +278,7 @@ Outcome Classify(const Exchange& ex, const RequestSpec& request, const ClientOpt
     return {Status::Permission(fmt::format(
                 "S3 {} {}: access denied (HTTP 403{}{}); check the AWS credentials and that "
                 "requester-pays is accepted (AWS_REQUEST_PAYER=requester)",
-                request.method, request.what, code_text, message_text)),
+                request.operation, request.what, code_text, message_text)),
             false};
   }
   if (ex.status == 404) {
@@ -284,7 +286,7 @@ Outcome Classify(const Exchange& ex, const RequestSpec& request, const ClientOpt
       return {Status::NotFound(fmt::format("no such bucket s3://{}", options.bucket)), false};
     }
     if (request.key.empty()) {
-      return {Status::NotFound(fmt::format("S3 {} {}: not found (HTTP 404{}{})", request.method,
+      return {Status::NotFound(fmt::format("S3 {} {}: not found (HTTP 404{}{})", request.operation,
                                            request.what, code_text, message_text)),
               false};
     }
@@ -295,12 +297,12 @@ Outcome Classify(const Exchange& ex, const RequestSpec& request, const ClientOpt
     const auto region = ex.headers.find("x-amz-bucket-region");
     if (region != ex.headers.end() && region->second != options.region) {
       return {Status::InvalidArgument(fmt::format(
-                  "S3 {} {}: the bucket is in region {}, not {}: set AWS_REGION={}", request.method,
-                  request.what, region->second, options.region, region->second)),
+                  "S3 {} {}: the bucket is in region {}, not {}: set AWS_REGION={}",
+                  request.operation, request.what, region->second, options.region, region->second)),
               false};
     }
   }
-  const std::string text = fmt::format("S3 {} {}: HTTP {}{}{}", request.method, request.what,
+  const std::string text = fmt::format("S3 {} {}: HTTP {}{}{}", request.operation, request.what,
                                        ex.status, code_text, message_text);
   if (ex.status >= 500 || ex.status == 429 || IsRetryableS3Code(error.code)) {
     return {Status::Retryable(text), true};
@@ -450,6 +452,7 @@ Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
   for (int page = 1;; ++page) {
     RequestSpec request;
     request.method = "GET";
+    request.operation = "ListObjectsV2";
     request.path = impl_->bucket_path.empty() ? "/" : impl_->bucket_path;
     request.what = what;
     request.query = {{"list-type", "2"}, {"encoding-type", "url"}};
@@ -460,12 +463,12 @@ Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
     pugi::xml_document doc;
     if (!doc.load_buffer(ex.body.data(), ex.body.size())) {
       return Status::Connection(
-          fmt::format("S3 list {} (page {}): the answer is not XML", what, page));
+          fmt::format("S3 ListObjectsV2 {} (page {}): the answer is not XML", what, page));
     }
     const pugi::xml_node result = doc.child("ListBucketResult");
     if (!result) {
-      return Status::Connection(
-          fmt::format("S3 list {} (page {}): no ListBucketResult in the answer", what, page));
+      return Status::Connection(fmt::format(
+          "S3 ListObjectsV2 {} (page {}): no ListBucketResult in the answer", what, page));
     }
     const bool url_encoded = std::string_view(result.child_value("EncodingType")) == "url";
     for (const pugi::xml_node item : result.children("Contents")) {
@@ -476,8 +479,8 @@ Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
       info.etag = StripQuotes(item.child_value("ETag"));
       auto when = ParseTimestampUtc(item.child_value("LastModified"));
       if (!when.ok()) {
-        return Status::Connection(fmt::format("S3 list {}: bad LastModified '{}' for {}", what,
-                                              item.child_value("LastModified"), info.key));
+        return Status::Connection(fmt::format("S3 ListObjectsV2 {}: bad LastModified '{}' for {}",
+                                              what, item.child_value("LastModified"), info.key));
       }
       info.last_modified = *when;
       out.push_back(std::move(info));
@@ -487,16 +490,18 @@ Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
     if (!truncated) break;
     if (continuation.empty()) {
       return Status::Connection(fmt::format(
-          "S3 list {} (page {}): truncated answer without NextContinuationToken", what, page));
+          "S3 ListObjectsV2 {} (page {}): truncated answer without NextContinuationToken", what,
+          page));
     }
   }
-  log::Debug("S3 list {}: {} objects", what, out.size());
+  log::Debug("S3 ListObjectsV2 {}: {} objects", what, out.size());
   return out;
 }
 
 Result<ObjectInfo> Client::HeadObject(const std::string& key) {
   RequestSpec request;
   request.method = "HEAD";
+  request.operation = "HeadObject";
   request.path = impl_->bucket_path + "/" + key;
   request.key = key;
   request.what = fmt::format("s3://{}/{}", options_.bucket, key);
@@ -512,6 +517,7 @@ Result<ObjectInfo> Client::HeadObject(const std::string& key) {
 Result<ObjectInfo> Client::GetObjectToFile(const std::string& key, const std::string& path) {
   RequestSpec request;
   request.method = "GET";
+  request.operation = "GetObject";
   request.path = impl_->bucket_path + "/" + key;
   request.key = key;
   request.what = fmt::format("s3://{}/{}", options_.bucket, key);
@@ -519,15 +525,15 @@ Result<ObjectInfo> Client::GetObjectToFile(const std::string& key, const std::st
   const int64_t expected = HeaderInt(ex.headers, "content-length");
   if (expected >= 0 && expected != ex.bytes_to_file) {
     std::remove(path.c_str());
-    return Status::Connection(
-        fmt::format("S3 GET {}: got {} bytes of {}", request.what, ex.bytes_to_file, expected));
+    return Status::Connection(fmt::format("S3 GetObject {}: got {} bytes of {}", request.what,
+                                          ex.bytes_to_file, expected));
   }
   ObjectInfo info;
   info.key = key;
   info.size = ex.bytes_to_file;
   info.last_modified = ParseHttpDate(ex.headers);
   info.etag = StripQuotes(HeaderText(ex.headers, "etag"));
-  log::Debug("S3 GET {}: {} bytes to {}", request.what, info.size, path);
+  log::Debug("S3 GetObject {}: {} bytes to {}", request.what, info.size, path);
   return info;
 }
 

@@ -517,6 +517,9 @@ Result<std::unique_ptr<TwapParquetReader>> TwapParquetReader::Open(const std::st
     parquet::ArrowReaderProperties properties;
     properties.set_batch_size(impl->options.batch_rows);
     properties.set_use_threads(false);
+    // Pre-buffering fetches the column chunks of every selected row group up front, which
+    // would hold the whole file in memory.
+    properties.set_pre_buffer(false);
     parquet::arrow::FileReaderBuilder builder;
     arrow::Status st = builder.Open(*file);
     if (st.ok()) st = builder.properties(properties)->Build(&impl->file);

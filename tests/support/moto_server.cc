@@ -100,12 +100,14 @@ std::string MotoServer::endpoint() const {
 
 MotoServer::Response MotoServer::Request(const std::string& method, const std::string& path,
                                          std::string_view body,
-                                         const std::vector<std::string>& headers) {
+                                         const std::vector<std::string>& headers,
+                                         const std::string& service) {
   Response response;
   curl_easy_reset(curl_);
-  const std::string url = endpoint() + path;
+  const std::string url = endpoint() + s3::EncodePath(path);
   curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl_, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(curl_, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 60000L);
   curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, AppendToString);
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.body);
@@ -120,6 +122,25 @@ MotoServer::Response MotoServer::Request(const std::string& method, const std::s
   list = curl_slist_append(list, "Expect:");
   if (method == "PUT") list = curl_slist_append(list, "Content-Type: application/octet-stream");
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  if (!service.empty()) {
+    // Signed like any AWS client: moto treats unsigned writes as anonymous (an existing
+    // object cannot be overwritten then) and routes requests by the signing service.
+    s3::SigningRequest to_sign;
+    to_sign.method = method;
+    to_sign.path = path;
+    to_sign.headers = {{"host", fmt::format("127.0.0.1:{}", port_)}};
+    to_sign.payload_hash = s3::Sha256Hex(body);
+    s3::SigningOptions options;
+    options.service = service;
+    options.time_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    const auto signed_request =
+        s3::SignRequest(to_sign, {kAccessKeyId, kSecretAccessKey, ""}, options);
+    for (const auto& [name, value] : signed_request.added_headers) {
+      list = curl_slist_append(list, (name + ": " + value).c_str());
+    }
+  }
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, list);
   const CURLcode rc = curl_easy_perform(curl_);
   curl_slist_free_all(list);
@@ -132,8 +153,9 @@ MotoServer::Response MotoServer::Request(const std::string& method, const std::s
 
 MotoServer::Response MotoServer::CheckedRequest(const std::string& method, const std::string& path,
                                                 std::string_view body,
-                                                const std::vector<std::string>& headers) {
-  Response response = Request(method, path, body, headers);
+                                                const std::vector<std::string>& headers,
+                                                const std::string& service) {
+  Response response = Request(method, path, body, headers, service);
   if (response.status < 200 || response.status >= 300) {
     throw std::runtime_error(fmt::format("moto {} {}: HTTP {}: {}", method, path, response.status,
                                          response.body.substr(0, 500)));
@@ -142,12 +164,12 @@ MotoServer::Response MotoServer::CheckedRequest(const std::string& method, const
 }
 
 void MotoServer::CreateBucket(const std::string& bucket) {
-  CheckedRequest("PUT", "/" + s3::EncodePath(bucket), "");
+  CheckedRequest("PUT", "/" + bucket, "", {}, "s3");
 }
 
 void MotoServer::PutObject(const std::string& bucket, const std::string& key,
                            std::string_view body) {
-  CheckedRequest("PUT", "/" + s3::EncodePath(bucket) + "/" + s3::EncodePath(key), body);
+  CheckedRequest("PUT", "/" + bucket + "/" + key, body, {}, "s3");
 }
 
 void MotoServer::StartRecording() {
@@ -198,15 +220,11 @@ void MotoServer::RequireAuthentication() {
 }
 
 std::string MotoServer::IamAction(const std::map<std::string, std::string>& params) {
-  // Moto routes a request by the service in its credential scope; it checks nothing until
-  // RequireAuthentication().
-  const std::vector<std::string> headers = {
-      "Content-Type: application/x-www-form-urlencoded",
-      "Authorization: AWS4-HMAC-SHA256 Credential=" + std::string(kAccessKeyId) +
-          "/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0"};
   auto all = params;
   all["Version"] = "2010-05-08";
-  return CheckedRequest("POST", "/", FormEncode(all), headers).body;
+  return CheckedRequest("POST", "/", FormEncode(all),
+                        {"Content-Type: application/x-www-form-urlencoded"}, "iam")
+      .body;
 }
 
 MotoAccessKey MotoServer::CreateUser(const std::string& user_name, const std::string& policy_json) {

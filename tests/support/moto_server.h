@@ -52,8 +52,8 @@ class MotoServer {
   std::vector<RecordedRequest> Recording();
 
   // Makes moto check every later request like AWS: SigV4 signature and IAM permissions. Only
-  // keys made by CreateUser() are then accepted; the fixture's own set-up requests (which are
-  // unsigned) no longer work, so create buckets and objects first.
+  // keys made by CreateUser() are then accepted; the fixture's own set-up requests (signed with
+  // the test keys, which are no IAM user's) no longer work, so create buckets and objects first.
   void RequireAuthentication();
   // An IAM user with an access key and the given inline policy (a JSON document).
   MotoAccessKey CreateUser(const std::string& user_name, const std::string& policy_json);
@@ -62,7 +62,8 @@ class MotoServer {
   // server: endpoint, test keys, region, bucket, prefix, requester pays, no instance metadata.
   EnvOverrides ClientEnv(const std::string& bucket, const std::string& prefix) const;
 
-  // Test credentials that moto accepts while authentication is off (ClientEnv uses them).
+  // Test credentials that moto accepts while authentication is off (ClientEnv and the
+  // fixture's own requests use them).
   static constexpr const char* kAccessKeyId = "AKIAHLTWAPTESTKEY001";
   static constexpr const char* kSecretAccessKey = "hltwap-moto-test-secret-key";
 
@@ -71,10 +72,13 @@ class MotoServer {
     long status = 0;
     std::string body;
   };
+  // `path` as raw bytes (encoded here); `service` empty sends the request unsigned (moto's own
+  // API), else it is signed with the fixture's keys for that service.
   Response Request(const std::string& method, const std::string& path, std::string_view body,
-                   const std::vector<std::string>& headers = {});
+                   const std::vector<std::string>& headers = {}, const std::string& service = {});
   Response CheckedRequest(const std::string& method, const std::string& path, std::string_view body,
-                          const std::vector<std::string>& headers = {});
+                          const std::vector<std::string>& headers = {},
+                          const std::string& service = {});
   std::string IamAction(const std::map<std::string, std::string>& params);
 
   int port_ = 0;

@@ -86,6 +86,12 @@ TEST(S3ClientTest, ListsHeadsAndDownloadsFromMoto) {
   EXPECT_EQ(ReadFile(path), std::string(100000, 'x'));
   EXPECT_EQ(got->last_modified, head->last_modified);
   std::remove(path.c_str());
+
+  // Objects can be rewritten, as upstream does.
+  moto.PutObject("bucket-a", "raw/one.parquet", "rewritten, longer body");
+  auto rewritten = client->HeadObject("raw/one.parquet");
+  ASSERT_TRUE(rewritten.ok()) << rewritten.status().message();
+  EXPECT_EQ(rewritten->size, 22);
 }
 
 TEST(S3ClientTest, ListsEveryPageBeyondAThousandKeys) {

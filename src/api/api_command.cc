@@ -1,14 +1,66 @@
 #include "api/api_command.h"
 
+#include <memory>
+
+#include "api/docs.h"
+#include "api/metrics.h"
+#include "api/queries.h"
+#include "api/router.h"
+#include "api/server.h"
 #include "common/command.h"
+#include "common/log.h"
+#include "db/database_url.h"
+#include "db/pool.h"
 
 namespace hltwap {
+namespace {
+
+struct ApiFlags {
+  std::string host;
+  int port = 0;
+};
+
+int RunApi(const ApiFlags& flags) {
+  auto config = LoadCommandConfig(/*need_database=*/true);
+  if (!config.ok()) return ReportFailure(config.status());
+  if (!flags.host.empty()) config->api_host = flags.host;
+  if (flags.port != 0) config->api_port = static_cast<uint16_t>(flags.port);
+
+  auto server_options = api::ServerOptionsFromEnvironment(*config);
+  if (!server_options.ok()) return ReportFailure(server_options.status());
+  auto pool_options = api::PoolOptionsFromEnvironment(*config, server_options->threads);
+  if (!pool_options.ok()) return ReportFailure(pool_options.status());
+  pool_options->statements = api::ApiStatements();
+
+  const auto assets = api::DocsAssets::Load(api::DocsAssets::DefaultDirectory());
+  if (!assets.complete()) {
+    log::Warn(
+        "Swagger UI files are missing in {} (run `make deps`, or set HLTWAP_ASSETS_DIR); "
+        "/docs will not render",
+        assets.directory());
+  }
+  log::Info("database {} (pool of {} connections)", DescribeConninfo(config->database_conninfo),
+            pool_options->max_size);
+  PgPool pool(std::move(pool_options).value());
+  api::Metrics metrics;
+  const api::Router router(pool, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
+  const Status served = api::RunServer(*server_options, router, metrics);
+  if (!served.ok()) return ReportFailure(served);
+  return kExitOk;
+}
+
+}  // namespace
 
 void AddApiCommand(CLI::App& app, int& exit_code) {
-  auto* api = app.add_subcommand("api", "Serve the HTTP JSON API");
-  api->callback([&exit_code] {
-    exit_code = ReportFailure(Status::Internal("api is not built into this version"));
-  });
+  auto* api = app.add_subcommand(
+      "api",
+      "Serve the HTTP JSON API: GET /api/v1/twaps, /api/v1/twaps/{twap_id}, /healthz, /metrics, "
+      "/openapi.json, /docs");
+  auto flags = std::make_shared<ApiFlags>();
+  api->add_option("--host", flags->host, "Address to listen on (default: API_HOST, else 0.0.0.0)");
+  api->add_option("--port", flags->port, "Port to listen on (default: API_PORT, else 8000)")
+      ->check(CLI::Range(1, 65535));
+  api->callback([&exit_code, flags] { exit_code = RunApi(*flags); });
 }
 
 }  // namespace hltwap

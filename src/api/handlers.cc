@@ -1,0 +1,204 @@
+#include "api/handlers.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "api/cursor.h"
+#include "api/errors.h"
+#include "api/json_writer.h"
+#include "api/queries.h"
+#include "api/twap_json.h"
+#include "common/log.h"
+#include "common/time_util.h"
+
+namespace hltwap::api {
+namespace {
+
+bool IsUnavailable(const Status& status) {
+  return status.kind() == ErrorKind::kConnection || status.kind() == ErrorKind::kRetryable;
+}
+
+// Runs a prepared statement on a pooled connection. A connection that went stale while idle
+// (the database restarted meanwhile) is replaced once, so the first request after an outage
+// does not fail for nothing.
+Result<PgResult> RunStatement(PgPool& pool, std::string_view name,
+                              const std::vector<PgParam>& params) {
+  const std::string statement(name);
+  for (int attempt = 0;; ++attempt) {
+    HLTWAP_ASSIGN_OR_RETURN(auto lease, pool.Acquire());
+    auto result = lease.ExecPrepared(statement, params);
+    if (result.ok() || result.status().kind() != ErrorKind::kConnection || !lease.reused() ||
+        attempt > 0) {
+      return result;
+    }
+  }
+}
+
+// 503 while the database cannot be reached; any other failure is a 500 that says nothing
+// about its cause (the log line has it, masked).
+Response DatabaseFailure(const Status& status, std::string_view what) {
+  if (IsUnavailable(status)) {
+    log::Warn("{}: database unavailable: {}", what, status.message());
+    return JsonResponse(503, DetailBody("Database unavailable"));
+  }
+  log::Error("{}: {}", what, status.message());
+  return JsonResponse(500, DetailBody("Internal Server Error"));
+}
+
+// The database cannot hold NUL in text, so a value with one matches nothing.
+bool HasNul(std::string_view text) {
+  return text.find('\0') != std::string_view::npos;
+}
+
+std::string SqlTimestamp(int64_t micros) {
+  return FormatTimestampUtc(std::clamp(micros, kMinTimestampMicros, kMaxTimestampMicros));
+}
+
+void WriteListHeader(JsonWriter& w, const TwapsQuery& q) {
+  w.BeginObject();
+  w.Key("wallet").String(q.wallet);
+  w.Key("start").String(FormatTimestampUtc(q.start_micros));
+  w.Key("end").String(FormatTimestampUtc(q.end_micros));
+  w.Key("twaps").BeginArray();
+}
+
+void WriteListFooter(JsonWriter& w, const std::optional<TwapCursor>& next) {
+  w.EndArray();
+  w.Key("next_cursor");
+  if (next) {
+    w.String(EncodeCursor(*next));
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+TwapCursor CursorAt(const PgResult& result, int row) {
+  return {IntColumn(result, row, kColTsMicros), std::string(result.Get(row, kColTwapId))};
+}
+
+}  // namespace
+
+Response HandleListTwaps(PgPool& pool, const QueryParams& params) {
+  auto parsed = ParseTwapsQuery(params);
+  if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
+    return JsonResponse(422, ValidationErrorBody(*issues));
+  }
+  const TwapsQuery& q = std::get<TwapsQuery>(parsed);
+  JsonWriter w;
+  WriteListHeader(w, q);
+  if (HasNul(q.wallet) || (q.asset && HasNul(*q.asset))) {
+    WriteListFooter(w, std::nullopt);
+    return JsonResponse(200, w.Take());
+  }
+
+  const std::string start = SqlTimestamp(q.start_micros);
+  const std::string end = SqlTimestamp(q.end_micros);
+  const std::string after_ts = q.cursor ? SqlTimestamp(q.cursor->latest_ts_micros) : "";
+  const std::string row_limit = std::to_string(q.limit + 1);
+  std::vector<PgParam> sql_params = {
+      q.wallet,
+      start,
+      end,
+      q.asset ? PgParam(*q.asset) : std::nullopt,
+      q.cursor ? PgParam(after_ts) : std::nullopt,
+      q.cursor ? PgParam(q.cursor->twap_id) : std::nullopt,
+      row_limit,
+  };
+  auto result =
+      RunStatement(pool, q.latest_per_twap ? kTwapsLatestName : kTwapsWithRowsName, sql_params);
+  if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps");
+  const PgResult& r = *result;
+
+  std::optional<TwapCursor> next;
+  if (q.latest_per_twap) {
+    const int count = std::min(r.rows(), q.limit);
+    for (int row = 0; row < count; ++row) {
+      w.BeginObject();
+      WriteTwapMembers(w, r, row);
+      w.EndObject();
+    }
+    if (r.rows() > q.limit) next = CursorAt(r, count - 1);
+  } else {
+    // Rows arrive grouped by TWAP in page order, ascending by ts within a TWAP: [begin, end).
+    std::vector<std::pair<int, int>> groups;
+    for (int row = 0; row < r.rows(); ++row) {
+      if (groups.empty() || r.Get(row, kColTwapId) != r.Get(groups.back().first, kColTwapId)) {
+        groups.emplace_back(row, row + 1);
+      } else {
+        groups.back().second = row + 1;
+      }
+    }
+    const size_t count = std::min(groups.size(), static_cast<size_t>(q.limit));
+    for (size_t g = 0; g < count; ++g) {
+      const auto [begin, end_row] = groups[g];
+      w.BeginObject();
+      WriteTwapMembers(w, r, end_row - 1);
+      w.Key("rows").BeginArray();
+      for (int row = begin; row < end_row; ++row) WriteTwapRow(w, r, row);
+      w.EndArray();
+      w.EndObject();
+    }
+    if (groups.size() > count) next = CursorAt(r, groups[count - 1].second - 1);
+  }
+  WriteListFooter(w, next);
+  return JsonResponse(200, w.Take());
+}
+
+Response HandleGetTwap(PgPool& pool, std::string_view twap_id) {
+  const auto not_found = [&] {
+    return JsonResponse(404, DetailBody("TWAP " + std::string(twap_id) + " not found"));
+  };
+  if (HasNul(twap_id)) return not_found();
+  auto result = RunStatement(pool, kTwapRowsName, {twap_id});
+  if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}");
+  const PgResult& r = *result;
+  if (r.rows() == 0) return not_found();
+  JsonWriter w;
+  w.BeginObject().Key("twap_id").String(twap_id).Key("rows").BeginArray();
+  for (int row = 0; row < r.rows(); ++row) WriteTwapRow(w, r, row);
+  w.EndArray().EndObject();
+  return JsonResponse(200, w.Take());
+}
+
+Response HandleHealth(PgPool& pool) {
+  const auto body = [](std::string_view status, std::string_view database) {
+    JsonWriter w;
+    w.BeginObject().Key("status").String(status).Key("database").String(database);
+    w.Key("last_ingested").Null().EndObject();
+    return w.Take();
+  };
+  auto result = RunStatement(pool, kLastIngestedName, {});
+  if (!result.ok()) {
+    if (IsUnavailable(result.status())) {
+      log::Warn("GET /healthz: database unreachable: {}", result.status().message());
+      return JsonResponse(503, body("unavailable", "unreachable"));
+    }
+    log::Error("GET /healthz: {}", result.status().message());
+    return JsonResponse(503, body("unavailable", "error"));
+  }
+  const PgResult& r = *result;
+  if (r.rows() == 0) return JsonResponse(200, body("ok", "ok"));
+  JsonWriter w;
+  w.BeginObject().Key("status").String("ok").Key("database").String("ok");
+  w.Key("last_ingested").BeginObject();
+  w.Key("s3_object_key").String(r.Get(0, 0));
+  w.Key("last_modified").String(FormatTimestampUtc(IntColumn(r, 0, 1)));
+  w.Key("ingested_at");
+  if (r.IsNull(0, 2)) {
+    w.Null();
+  } else {
+    w.String(FormatTimestampUtc(IntColumn(r, 0, 2)));
+  }
+  w.Key("rows_ingested");
+  if (r.IsNull(0, 3)) {
+    w.Null();
+  } else {
+    w.Int(IntColumn(r, 0, 3));
+  }
+  w.EndObject().EndObject();
+  return JsonResponse(200, w.Take());
+}
+
+}  // namespace hltwap::api

@@ -1,0 +1,38 @@
+// The request and response types shared by the router, the handlers and the session. A
+// response is plain data, so the router can be tested without sockets.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hltwap::api {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+
+inline constexpr std::string_view kJson = "application/json";
+
+struct Response {
+  unsigned status = 200;
+  std::string content_type = std::string(kJson);
+  std::string body;
+  // Long-lived bytes (a Swagger UI file) sent instead of `body` without copying.
+  std::string_view static_body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The route template for metrics and the access log ("/api/v1/twaps/{twap_id}").
+  std::string_view route;
+
+  std::string_view payload() const { return static_body.data() != nullptr ? static_body : body; }
+};
+
+inline Response JsonResponse(unsigned status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace hltwap::api

@@ -1,0 +1,44 @@
+// Writes JSON text directly. Unlike building a boost::json::value, it can splice in JSON that is
+// already text (raw_payload as PostgreSQL prints it), so numbers in it are never re-rounded.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hltwap::api {
+
+// Replaces every invalid UTF-8 sequence with U+FFFD, as Python's errors="replace" does.
+std::string SanitizeUtf8(std::string_view text);
+
+class JsonWriter {
+ public:
+  JsonWriter& BeginObject();
+  JsonWriter& EndObject();
+  JsonWriter& BeginArray();
+  JsonWriter& EndArray();
+  JsonWriter& Key(std::string_view key);
+  // Escaped; invalid UTF-8 becomes U+FFFD so the output is always valid JSON.
+  JsonWriter& String(std::string_view value);
+  JsonWriter& OptionalString(std::optional<std::string_view> value);
+  JsonWriter& Int(int64_t value);
+  JsonWriter& Bool(bool value);
+  JsonWriter& Null();
+  // A complete JSON value that is already text; the caller vouches for its validity.
+  JsonWriter& Raw(std::string_view json);
+
+  const std::string& str() const { return out_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void BeforeValue();
+  void AppendEscaped(std::string_view value);
+
+  std::string out_;
+  std::vector<bool> has_members_;  // one entry per open object or array
+  bool after_key_ = false;
+};
+
+}  // namespace hltwap::api

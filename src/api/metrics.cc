@@ -1,0 +1,102 @@
+#include "api/metrics.h"
+
+#include <fmt/format.h>
+
+namespace hltwap::api {
+
+void Metrics::RecordRequest(std::string_view method, std::string_view route, unsigned status,
+                            double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{std::string(route), std::string(method), status}];
+  auto it = latency_.find(route);
+  if (it == latency_.end()) it = latency_.emplace(std::string(route), Histogram{}).first;
+  Histogram& h = it->second;
+  for (size_t i = 0; i < kBucketBounds.size(); ++i) {
+    if (seconds <= kBucketBounds[i]) {
+      ++h.buckets[i];
+      break;
+    }
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::ConnectionOpened() {
+  ++connections_active_;
+  ++connections_total_;
+}
+
+void Metrics::ConnectionClosed() {
+  --connections_active_;
+}
+
+void Metrics::ReadTimedOut() {
+  ++read_timeouts_;
+}
+
+std::string Metrics::Render(const PgPoolStats* pool) const {
+  std::string out;
+  auto header = [&](std::string_view name, std::string_view type, std::string_view help) {
+    fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  };
+  {
+    std::lock_guard lock(mutex_);
+    header("hltwap_http_requests_total", "counter",
+           "HTTP requests by route template, method and status.");
+    for (const auto& [key, count] : requests_) {
+      const auto& [route, method, status] = key;
+      fmt::format_to(std::back_inserter(out),
+                     "hltwap_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                     route, method, status, count);
+    }
+    header("hltwap_http_request_duration_seconds", "histogram",
+           "Time from a complete request to its response being handed to the socket.");
+    for (const auto& [route, h] : latency_) {
+      uint64_t cumulative = 0;
+      for (size_t i = 0; i < kBucketBounds.size(); ++i) {
+        cumulative += h.buckets[i];
+        fmt::format_to(std::back_inserter(out),
+                       "hltwap_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                       route, kBucketBounds[i], cumulative);
+      }
+      fmt::format_to(std::back_inserter(out),
+                     "hltwap_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n"
+                     "hltwap_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n"
+                     "hltwap_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
+                     route, h.count, route, h.sum, route, h.count);
+    }
+  }
+  header("hltwap_http_connections_active", "gauge", "Open client connections.");
+  fmt::format_to(std::back_inserter(out), "hltwap_http_connections_active {}\n",
+                 connections_active_.load());
+  header("hltwap_http_connections_total", "counter", "Client connections accepted.");
+  fmt::format_to(std::back_inserter(out), "hltwap_http_connections_total {}\n",
+                 connections_total_.load());
+  header("hltwap_http_read_timeouts_total", "counter",
+         "Connections closed because a request did not arrive in time.");
+  fmt::format_to(std::back_inserter(out), "hltwap_http_read_timeouts_total {}\n",
+                 read_timeouts_.load());
+  if (pool == nullptr) return out;
+  const std::tuple<std::string_view, std::string_view, std::string_view, uint64_t> pool_series[] = {
+      {"hltwap_db_pool_size", "gauge", "Most database connections the pool opens.", pool->max_size},
+      {"hltwap_db_pool_open", "gauge", "Database connections open (idle or in use).", pool->open},
+      {"hltwap_db_pool_in_use", "gauge", "Database connections in use by requests.", pool->in_use},
+      {"hltwap_db_pool_waits_total", "counter",
+       "Requests that waited for a free database connection.", pool->waits},
+      {"hltwap_db_pool_wait_timeouts_total", "counter",
+       "Requests that gave up waiting for a database connection (answered 503).",
+       pool->wait_timeouts},
+      {"hltwap_db_pool_connects_total", "counter", "Database connections made.", pool->connects},
+      {"hltwap_db_pool_connect_failures_total", "counter", "Failed attempts to connect.",
+       pool->connect_failures},
+      {"hltwap_db_pool_discarded_total", "counter", "Broken database connections thrown away.",
+       pool->discarded},
+  };
+  for (const auto& [name, type, help, value] : pool_series) {
+    header(name, type, help);
+    fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
+  }
+  return out;
+}
+
+}  // namespace hltwap::api

@@ -1,0 +1,48 @@
+// Request counters, a latency histogram and connection gauges, rendered in the Prometheus text
+// exposition format for GET /metrics. Routes are templates ("/api/v1/twaps/{twap_id}"), never
+// raw paths, so the number of series stays bounded.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "db/pool.h"
+
+namespace hltwap::api {
+
+class Metrics {
+ public:
+  void RecordRequest(std::string_view method, std::string_view route, unsigned status,
+                     double seconds);
+  void ConnectionOpened();
+  void ConnectionClosed();
+  void ReadTimedOut();
+
+  // The whole exposition; `pool` adds the database pool's gauges and counters.
+  std::string Render(const PgPoolStats* pool) const;
+
+  static constexpr std::array<double, 13> kBucketBounds = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};
+
+ private:
+  struct Histogram {
+    std::array<uint64_t, kBucketBounds.size()> buckets{};  // not cumulative
+    uint64_t count = 0;
+    double sum = 0;
+  };
+
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, unsigned>, uint64_t> requests_;
+  std::map<std::string, Histogram, std::less<>> latency_;
+  std::atomic<int64_t> connections_active_{0};
+  std::atomic<uint64_t> connections_total_{0};
+  std::atomic<uint64_t> read_timeouts_{0};
+};
+
+}  // namespace hltwap::api

@@ -1,0 +1,178 @@
+#include "api/router.h"
+
+#include <algorithm>
+#include <boost/url/parse.hpp>
+
+#include "api/errors.h"
+#include "api/handlers.h"
+#include "api/json_writer.h"
+#include "api/openapi.h"
+
+namespace hltwap::api {
+namespace {
+
+// Route templates, as metrics and the access log name them.
+constexpr std::string_view kRouteIndex = "/";
+constexpr std::string_view kRouteDocs = "/docs";
+constexpr std::string_view kRouteDocsAsset = "/docs/{asset}";
+constexpr std::string_view kRouteOpenApi = "/openapi.json";
+constexpr std::string_view kRouteHealth = "/healthz";
+constexpr std::string_view kRouteMetrics = "/metrics";
+constexpr std::string_view kRouteTwaps = "/api/v1/twaps";
+constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
+constexpr std::string_view kRouteUnmatched = "unmatched";
+
+constexpr std::string_view kAllowedMethods = "GET";
+
+enum class Endpoint { kIndex, kDocs, kDocsAsset, kOpenApi, kHealth, kMetrics, kTwaps, kTwap };
+
+struct Match {
+  Endpoint endpoint;
+  std::string_view route;
+  std::string path_param;  // twap_id or asset
+};
+
+// Matches the percent-decoded path, as Starlette does: a path parameter is one segment, so an
+// encoded "/" in it does not match.
+std::optional<Match> MatchPath(std::string_view path) {
+  static constexpr std::pair<std::string_view, Endpoint> kExact[] = {
+      {kRouteIndex, Endpoint::kIndex},     {kRouteDocs, Endpoint::kDocs},
+      {kRouteOpenApi, Endpoint::kOpenApi}, {kRouteHealth, Endpoint::kHealth},
+      {kRouteMetrics, Endpoint::kMetrics}, {kRouteTwaps, Endpoint::kTwaps},
+  };
+  for (const auto& [route, endpoint] : kExact) {
+    if (path == route) return Match{endpoint, route, {}};
+  }
+  const auto one_segment_after = [&](std::string_view prefix) -> std::optional<std::string> {
+    if (path.size() <= prefix.size() + 1 || path.substr(0, prefix.size()) != prefix ||
+        path[prefix.size()] != '/') {
+      return std::nullopt;
+    }
+    const std::string_view rest = path.substr(prefix.size() + 1);
+    if (rest.find('/') != std::string_view::npos) return std::nullopt;
+    return std::string(rest);
+  };
+  if (auto id = one_segment_after(kRouteTwaps)) return Match{Endpoint::kTwap, kRouteTwap, *id};
+  if (auto asset = one_segment_after(kRouteDocs)) {
+    return Match{Endpoint::kDocsAsset, kRouteDocsAsset, *asset};
+  }
+  return std::nullopt;
+}
+
+Response Html(std::string_view page) {
+  Response r;
+  r.content_type = "text/html; charset=utf-8";
+  r.static_body = page;
+  return r;
+}
+
+}  // namespace
+
+Router::Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options)
+    : pool_(pool),
+      metrics_(metrics),
+      assets_(assets),
+      options_(std::move(options)),
+      openapi_json_(OpenApiDocument(options_.version)) {}
+
+bool Router::OriginAllowed(const Request& request) const {
+  const auto origin = request.find(http::field::origin);
+  if (origin == request.end()) return false;
+  const std::string_view value = origin->value();
+  return std::any_of(
+      options_.cors_origins.begin(), options_.cors_origins.end(),
+      [&](const std::string& allowed) { return allowed == "*" || allowed == value; });
+}
+
+Response Router::Handle(const Request& request) const {
+  Response response = Route(request);
+  if (OriginAllowed(request)) {
+    response.headers.emplace_back("Access-Control-Allow-Origin",
+                                  std::string(request[http::field::origin]));
+    response.headers.emplace_back("Vary", "Origin");
+  }
+  return response;
+}
+
+Response Router::Route(const Request& request) const {
+  auto target = boost::urls::parse_origin_form(request.target());
+  if (!target) {
+    Response r = JsonResponse(400, DetailBody("Invalid request target"));
+    r.route = kRouteUnmatched;
+    return r;
+  }
+  const auto match = MatchPath(SanitizeUtf8(target->path()));
+  if (!match) {
+    Response r = JsonResponse(404, DetailBody("Not Found"));
+    r.route = kRouteUnmatched;
+    return r;
+  }
+
+  if (request.method() != http::verb::get) {
+    const bool preflight =
+        request.method() == http::verb::options &&
+        request.find(http::field::access_control_request_method) != request.end() &&
+        request.find(http::field::origin) != request.end() && !options_.cors_origins.empty();
+    Response r;
+    if (!preflight) {
+      r = JsonResponse(405, DetailBody("Method Not Allowed"));
+      r.headers.emplace_back("Allow", std::string(kAllowedMethods));
+    } else if (!OriginAllowed(request)) {
+      r = JsonResponse(400, DetailBody("Disallowed CORS origin"));
+    } else {
+      r = Response{};
+      r.content_type = "text/plain; charset=utf-8";
+      r.headers.emplace_back("Access-Control-Allow-Methods", "GET, OPTIONS");
+      r.headers.emplace_back("Access-Control-Max-Age", "600");
+      const auto requested = request.find(http::field::access_control_request_headers);
+      if (requested != request.end()) {
+        r.headers.emplace_back("Access-Control-Allow-Headers", std::string(requested->value()));
+      }
+    }
+    r.route = match->route;
+    return r;
+  }
+
+  Response r;
+  switch (match->endpoint) {
+    case Endpoint::kIndex: r = Html(IndexHtml()); break;
+    case Endpoint::kDocs: r = Html(DocsHtml()); break;
+    case Endpoint::kDocsAsset: {
+      const StaticFile* file = assets_.Find(match->path_param);
+      if (file == nullptr) {
+        r = JsonResponse(404, DetailBody("Not Found"));
+      } else {
+        r.content_type = file->content_type;
+        r.static_body = file->body;
+        r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+      }
+      break;
+    }
+    case Endpoint::kOpenApi:
+      r.content_type = std::string(kJson);
+      r.static_body = openapi_json_;
+      break;
+    case Endpoint::kHealth: r = HandleHealth(pool_); break;
+    case Endpoint::kMetrics: {
+      const PgPoolStats stats = pool_.Stats();
+      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      r.body = metrics_.Render(&stats);
+      break;
+    }
+    case Endpoint::kTwaps: {
+      QueryParams params;
+      boost::urls::encoding_opts plus_is_space;
+      plus_is_space.space_as_plus = true;
+      for (const auto& param : target->params(plus_is_space)) {
+        params[SanitizeUtf8(param.key)] = SanitizeUtf8(param.value);
+      }
+      r = HandleListTwaps(pool_, params);
+      break;
+    }
+    case Endpoint::kTwap: r = HandleGetTwap(pool_, match->path_param); break;
+  }
+  r.route = match->route;
+  return r;
+}
+
+}  // namespace hltwap::api

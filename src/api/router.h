@@ -1,0 +1,38 @@
+// handle_request(): maps a parsed HTTP request to a response. No sockets, no timeouts: those
+// belong to the session. Unknown paths are 404, other methods 405 with Allow, CORS (when
+// configured) adds its headers and answers preflight requests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/docs.h"
+#include "api/http_types.h"
+#include "api/metrics.h"
+#include "db/pool.h"
+
+namespace hltwap::api {
+
+struct RouterOptions {
+  std::vector<std::string> cors_origins;  // empty: CORS off; "*" allows any origin
+  std::string version = HLTWAP_VERSION;
+};
+
+class Router {
+ public:
+  Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
+
+  Response Handle(const Request& request) const;
+
+ private:
+  Response Route(const Request& request) const;
+  bool OriginAllowed(const Request& request) const;
+
+  PgPool& pool_;
+  Metrics& metrics_;
+  const DocsAssets& assets_;
+  const RouterOptions options_;
+  const std::string openapi_json_;
+};
+
+}  // namespace hltwap::api

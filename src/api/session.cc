@@ -1,0 +1,185 @@
+#include "api/session.h"
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <optional>
+
+#include "api/errors.h"
+#include "common/log.h"
+
+namespace hltwap::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kReadChunk = 4096;
+constexpr auto kLingerTime = std::chrono::milliseconds(500);
+constexpr size_t kMaxLingerBytes = 64 * 1024;
+
+std::string PeerAddress(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "-";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+// The path for the access log: no query string (it may carry anything), bounded length.
+std::string_view LoggedPath(std::string_view target) {
+  constexpr size_t kMaxLogged = 200;
+  return target.substr(0, std::min(target.find('?'), kMaxLogged));
+}
+
+// The status for a request that could not be read, or nullopt when the connection just ends.
+std::optional<unsigned> StatusForReadError(const boost::system::error_code& ec) {
+  if (ec == beast::http::error::header_limit || ec == beast::http::error::buffer_overflow) {
+    return 431;
+  }
+  if (ec == beast::http::error::body_limit) return 413;
+  const auto& http_errors = beast::http::make_error_code(beast::http::error::bad_target).category();
+  if (ec.category() == http_errors && ec != beast::http::error::end_of_stream &&
+      ec != beast::http::error::partial_message) {
+    return 400;
+  }
+  return std::nullopt;
+}
+
+std::string_view ReasonDetail(unsigned status) {
+  switch (status) {
+    case 413: return "Request body too large";
+    case 431: return "Request header fields too large";
+    default: return "Bad Request";
+  }
+}
+
+}  // namespace
+
+Session::Session(asio::ip::tcp::socket socket, const Router& router, Metrics& metrics,
+                 const SessionLimits& limits)
+    : stream_(std::move(socket)),
+      buffer_(limits.max_header_bytes + limits.max_body_bytes + kReadChunk),
+      router_(router),
+      metrics_(metrics),
+      limits_(limits),
+      peer_(PeerAddress(stream_.socket())) {}
+
+void Session::Shutdown() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    if (self->idle_) self->stream_.cancel();
+  });
+}
+
+asio::awaitable<void> Session::Run() {
+  const auto self = shared_from_this();
+  metrics_.ConnectionOpened();
+  struct CountClosed {
+    Metrics& metrics;
+    ~CountClosed() { metrics.ConnectionClosed(); }
+  } count_closed{metrics_};
+  unsigned served = 0;
+  for (;;) {
+    // Wait for the first byte of the next request, unless pipelined bytes are already here.
+    if (buffer_.size() == 0) {
+      if (draining_) break;
+      idle_ = true;
+      stream_.expires_after(limits_.idle_timeout);
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kNoThrow);
+      idle_ = false;
+      if (ec) break;
+      buffer_.commit(n);
+    }
+
+    beast::http::request_parser<beast::http::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
+    parser.body_limit(limits_.max_body_bytes);
+    const auto request_deadline = Clock::now() + limits_.request_timeout;
+    boost::system::error_code ec;
+    while (!ec && !parser.is_done()) {
+      stream_.expires_at(std::min(Clock::now() + limits_.read_timeout, request_deadline));
+      std::tie(ec, std::ignore) =
+          co_await beast::http::async_read_some(stream_, buffer_, parser, kNoThrow);
+    }
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        metrics_.ReadTimedOut();
+        log::Debug("{}: request not received in time; connection closed", peer_);
+      }
+      if (const auto status = StatusForReadError(ec)) {
+        Response response = JsonResponse(*status, DetailBody(ReasonDetail(*status)));
+        response.route = "unmatched";
+        co_await Send(std::move(response), nullptr, false, Clock::now());
+      }
+      break;
+    }
+
+    const Request request = parser.release();
+    const auto started = Clock::now();
+    Response response;
+    try {
+      response = router_.Handle(request);
+    } catch (const std::exception& e) {
+      // Nothing about the cause reaches the client; the log line is masked.
+      log::Error("{} {}: {}", beast::http::to_string(request.method()),
+                 LoggedPath(request.target()), e.what());
+      response = JsonResponse(500, DetailBody("Internal Server Error"));
+      response.route = "unmatched";
+    }
+    ++served;
+    const bool keep_alive =
+        request.keep_alive() && !draining_ && served < limits_.max_requests_per_connection;
+    if (!co_await Send(std::move(response), &request, keep_alive, started) || !keep_alive) break;
+  }
+  co_await Close();
+}
+
+asio::awaitable<void> Session::Close() {
+  // Half-close, then read what the client still sends for a moment: closing with unread bytes
+  // would reset the connection and could destroy an error response before the client read it.
+  boost::system::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  size_t discarded = 0;
+  stream_.expires_after(kLingerTime);
+  while (!ec && discarded < kMaxLingerBytes) {
+    std::array<char, kReadChunk> sink;
+    size_t n = 0;
+    std::tie(ec, n) = co_await stream_.async_read_some(asio::buffer(sink), kNoThrow);
+    discarded += n;
+  }
+  stream_.close();
+}
+
+asio::awaitable<bool> Session::Send(Response response, const Request* request, bool keep_alive,
+                                    Clock::time_point started) {
+  const std::string_view payload = response.payload();
+  const bool head = request != nullptr && request->method() == beast::http::verb::head;
+  beast::http::response<beast::http::span_body<const char>> message;
+  message.version(request != nullptr ? request->version() : 11);
+  message.result(response.status);
+  message.set(beast::http::field::server, "hltwap");
+  message.set(beast::http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
+  message.keep_alive(keep_alive);
+  if (!head) message.body() = beast::span<const char>(payload.data(), payload.size());
+  message.content_length(payload.size());
+
+  stream_.expires_after(limits_.write_timeout);
+  auto [ec, written] = co_await beast::http::async_write(stream_, message, kNoThrow);
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const std::string_view method =
+      request != nullptr ? beast::http::to_string(request->method()) : "-";
+  metrics_.RecordRequest(method, response.route, response.status, seconds);
+  log::Info("{} {} {} {}B {:.1f}ms {}", method,
+            request != nullptr ? LoggedPath(request->target()) : "-", response.status,
+            head ? 0 : payload.size(), seconds * 1000, peer_);
+  co_return !ec;
+}
+
+}  // namespace hltwap::api

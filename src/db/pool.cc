@@ -1,0 +1,183 @@
+#include "db/pool.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <functional>
+
+namespace hltwap {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool Usable(const PgConnection& conn) {
+  return conn.ok() && PQtransactionStatus(conn.get()) == PQTRANS_IDLE;
+}
+
+// Sends one command with `send` and collects its result, waiting at most until `deadline`.
+// libpq's blocking calls have no timeout of their own, so the wait is a poll() on its socket.
+Result<PgResult> SendAndWait(PgConnection& conn, Clock::time_point deadline,
+                             const std::function<int(PGconn*)>& send) {
+  PGconn* c = conn.get();
+  if (send(c) == 0) return conn.LastError(nullptr);
+  PgResult result;
+  for (;;) {
+    while (PQisBusy(c) != 0) {
+      const auto remaining =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (remaining.count() <= 0) {
+        // The connection is mid-statement; the caller discards it (closing the socket).
+        return Status::Retryable("the database did not answer in time");
+      }
+      pollfd fd{PQsocket(c), POLLIN, 0};
+      const int ready = ::poll(&fd, 1, static_cast<int>(remaining.count()));
+      if (ready < 0 && errno != EINTR) return Status::Connection("waiting for the database failed");
+      if (ready > 0 && PQconsumeInput(c) == 0) return conn.LastError(nullptr);
+    }
+    PgResult next(PQgetResult(c));
+    if (next.get() == nullptr) break;
+    // One command gives one result; keep the first error if there is one.
+    const auto st = PQresultStatus(next.get());
+    if (result.get() == nullptr || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+                                    (PQresultStatus(result.get()) == PGRES_COMMAND_OK ||
+                                     PQresultStatus(result.get()) == PGRES_TUPLES_OK))) {
+      result = std::move(next);
+    }
+  }
+  if (result.get() == nullptr) return conn.LastError(nullptr);
+  const auto st = PQresultStatus(result.get());
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return result;
+  return conn.LastError(result.get());
+}
+
+}  // namespace
+
+PgPool::PgPool(PgPoolOptions options) : options_(std::move(options)) {
+  stats_.max_size = options_.max_size;
+}
+
+PgPool::~PgPool() = default;
+
+Result<PgConnection> PgPool::Open() {
+  HLTWAP_ASSIGN_OR_RETURN(
+      PgConnection conn,
+      PgConnection::Connect(options_.conninfo, options_.connect_timeout_seconds));
+  const auto deadline = Clock::now() + options_.statement_timeout;
+  // The server gives up on runaway statements itself too.
+  const std::string set_timeout =
+      fmt::format("SET statement_timeout = {}", options_.statement_timeout.count());
+  HLTWAP_RETURN_IF_ERROR(SendAndWait(conn, deadline, [&](PGconn* c) {
+                           return PQsendQuery(c, set_timeout.c_str());
+                         }).status());
+  for (const auto& statement : options_.statements) {
+    HLTWAP_RETURN_IF_ERROR(SendAndWait(conn, deadline,
+                                       [&](PGconn* c) {
+                                         return PQsendPrepare(c, statement.name.c_str(),
+                                                              statement.sql.c_str(), 0, nullptr);
+                                       })
+                               .status()
+                               .WithContext("preparing " + statement.name));
+  }
+  return conn;
+}
+
+Result<PgPool::Lease> PgPool::Acquire() {
+  std::unique_lock lock(mutex_);
+  const auto deadline = Clock::now() + options_.acquire_timeout;
+  bool waited = false;
+  while (idle_.empty() && stats_.open >= options_.max_size) {
+    if (!waited) {
+      waited = true;
+      ++stats_.waits;
+    }
+    if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        stats_.open >= options_.max_size) {
+      ++stats_.wait_timeouts;
+      return Status::Retryable(fmt::format("no database connection became free within {} ms",
+                                           options_.acquire_timeout.count()));
+    }
+  }
+  if (!idle_.empty()) {
+    PgConnection conn = std::move(idle_.back());
+    idle_.pop_back();
+    ++stats_.in_use;
+    return Lease(this, std::move(conn), /*reused=*/true);
+  }
+  if (Clock::now() - last_connect_failure_ < options_.reconnect_backoff) {
+    return last_connect_error_;
+  }
+  // Reserve the slot, then connect without holding the lock.
+  ++stats_.open;
+  ++stats_.in_use;
+  lock.unlock();
+  auto conn = Open();
+  lock.lock();
+  if (!conn.ok()) {
+    --stats_.open;
+    --stats_.in_use;
+    ++stats_.connect_failures;
+    last_connect_failure_ = Clock::now();
+    last_connect_error_ = conn.status().kind() == ErrorKind::kConnection ||
+                                  conn.status().kind() == ErrorKind::kRetryable
+                              ? Status::Connection(conn.status().message())
+                              : conn.status();
+    released_.notify_one();
+    return last_connect_error_;
+  }
+  ++stats_.connects;
+  return Lease(this, std::move(conn).value(), /*reused=*/false);
+}
+
+void PgPool::Release(PgConnection conn) {
+  const bool keep = Usable(conn);
+  {
+    std::lock_guard lock(mutex_);
+    --stats_.in_use;
+    if (keep) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --stats_.open;
+      ++stats_.discarded;
+    }
+  }
+  released_.notify_one();
+  // A discarded connection closes here, outside the lock.
+}
+
+PgPoolStats PgPool::Stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+PgPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), conn_(std::move(other.conn_)), reused_(other.reused_) {
+  other.conn_.reset();
+}
+
+PgPool::Lease::~Lease() {
+  if (conn_) pool_->Release(std::move(*conn_));
+}
+
+Result<PgResult> PgPool::Lease::ExecPrepared(const std::string& name,
+                                             const std::vector<PgParam>& params) {
+  std::vector<std::string> storage;
+  storage.reserve(params.size());
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) {
+    if (p) {
+      storage.emplace_back(*p);
+      values.push_back(storage.back().c_str());
+    } else {
+      values.push_back(nullptr);
+    }
+  }
+  const auto deadline = Clock::now() + pool_->options_.statement_timeout;
+  return SendAndWait(*conn_, deadline, [&](PGconn* c) {
+    return PQsendQueryPrepared(c, name.c_str(), static_cast<int>(values.size()), values.data(),
+                               nullptr, nullptr, 0);
+  });
+}
+
+}  // namespace hltwap

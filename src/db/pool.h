@@ -1,0 +1,105 @@
+// A bounded pool of PostgreSQL connections for request handlers. Connections are made lazily,
+// prepare every named statement once, and are discarded (and later re-made) when they break, so
+// a database outage turns into errors of kind kConnection while it lasts and heals on its own.
+// Every wait is bounded: for a free connection, for connecting, and for each statement.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "db/connection.h"
+
+namespace hltwap {
+
+struct PreparedStatement {
+  std::string name;
+  std::string sql;
+};
+
+struct PgPoolOptions {
+  std::string conninfo;
+  size_t max_size = 4;
+  // How long Acquire waits for a free connection when all of them are in use.
+  std::chrono::milliseconds acquire_timeout{1000};
+  // libpq's connect_timeout (whole seconds; libpq treats values below 2 as 2).
+  int connect_timeout_seconds = 2;
+  // Client-side bound on one statement (also set as the server's statement_timeout).
+  std::chrono::milliseconds statement_timeout{5000};
+  // After a failed connect, further connects fail fast for this long instead of each waiting
+  // for the unreachable server again.
+  std::chrono::milliseconds reconnect_backoff{500};
+  // Prepared on every new connection (PQprepare once per connection).
+  std::vector<PreparedStatement> statements;
+};
+
+struct PgPoolStats {
+  size_t max_size = 0;
+  size_t open = 0;     // connections made and not yet discarded (idle + in use + connecting)
+  size_t in_use = 0;   // leased out
+  uint64_t waits = 0;  // acquisitions that had to wait for a free connection
+  uint64_t wait_timeouts = 0;  // of which gave up
+  uint64_t connects = 0;
+  uint64_t connect_failures = 0;
+  uint64_t discarded = 0;  // broken connections thrown away
+};
+
+class PgPool {
+ public:
+  // A connection on loan; it goes back to the pool (or is discarded when broken) on destruction.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    ~Lease();
+
+    // Runs a statement the pool prepared; text parameters, text results. Bounded by the
+    // pool's statement timeout: a timeout is kRetryable, a lost connection kConnection, and
+    // either way the connection is discarded when the lease ends.
+    [[nodiscard]] Result<PgResult> ExecPrepared(const std::string& name,
+                                                const std::vector<PgParam>& params);
+    // True when the connection served an earlier lease (so it may have gone stale meanwhile).
+    bool reused() const { return reused_; }
+
+   private:
+    friend class PgPool;
+    Lease(PgPool* pool, PgConnection conn, bool reused)
+        : pool_(pool), conn_(std::move(conn)), reused_(reused) {}
+    PgPool* pool_;
+    std::optional<PgConnection> conn_;
+    bool reused_;
+  };
+
+  explicit PgPool(PgPoolOptions options);
+  ~PgPool();
+  PgPool(const PgPool&) = delete;
+  PgPool& operator=(const PgPool&) = delete;
+
+  // A connection: an idle one, a new one while fewer than max_size are open, or one released
+  // within acquire_timeout. Errors: kConnection (cannot connect), kRetryable (none free in time).
+  [[nodiscard]] Result<Lease> Acquire();
+
+  PgPoolStats Stats() const;
+  const PgPoolOptions& options() const { return options_; }
+
+ private:
+  void Release(PgConnection conn);
+  Result<PgConnection> Open();
+
+  const PgPoolOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable released_;
+  std::vector<PgConnection> idle_;
+  PgPoolStats stats_;
+  std::chrono::steady_clock::time_point last_connect_failure_{};
+  Status last_connect_error_;
+};
+
+}  // namespace hltwap

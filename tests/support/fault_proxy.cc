@@ -38,6 +38,7 @@ struct LoopbackHttpServer::State {
   std::thread thread;
   mutable std::mutex mutex;
   std::vector<HttpExchange> requests;
+  int connections = 0;
 
   asio::awaitable<void> Session(tcp::socket socket) {
     beast::flat_buffer buffer;
@@ -57,7 +58,12 @@ struct LoopbackHttpServer::State {
         std::lock_guard lock(mutex);
         requests.push_back(exchange);
       }
-      const HttpReply reply = handler(exchange);
+      HttpReply reply;
+      try {
+        reply = handler(exchange);
+      } catch (const std::exception& e) {
+        reply = MakeReply(500, std::string("test server handler failed: ") + e.what());
+      }
       if (reply.reset_connection) {
         boost::system::error_code ignored;
         socket.set_option(asio::socket_base::linger(true, 0), ignored);
@@ -83,6 +89,10 @@ struct LoopbackHttpServer::State {
     for (;;) {
       auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (error) co_return;
+      {
+        std::lock_guard lock(mutex);
+        ++connections;
+      }
       asio::co_spawn(io, Session(std::move(socket)), asio::detached);
     }
   }
@@ -122,6 +132,11 @@ int LoopbackHttpServer::request_count() const {
   return static_cast<int>(state_->requests.size());
 }
 
+int LoopbackHttpServer::connection_count() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->connections;
+}
+
 FaultProxy::FaultProxy(std::string upstream, int failures, Fault fault)
     : failures_(failures), fault_(fault) {
   auto url = boost::urls::parse_uri(upstream);
@@ -158,6 +173,17 @@ HttpReply FaultProxy::Handle(const HttpExchange& exchange) {
     reply.reset_connection = fault_ == Fault::kReset;
     return reply;
   }
+  HttpReply reply;
+  try {
+    reply = Forward(exchange);
+  } catch (const std::exception& e) {
+    return MakeReply(502, std::string("fault proxy: upstream failed: ") + e.what());
+  }
+  ++forwarded_;
+  return reply;
+}
+
+HttpReply FaultProxy::Forward(const HttpExchange& exchange) {
   // Forward on a fresh connection; the body of a HEAD answer is skipped.
   asio::io_context io;
   tcp::resolver resolver(io);
@@ -187,7 +213,6 @@ HttpReply FaultProxy::Handle(const HttpExchange& exchange) {
     reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   reply.body = response.body();
-  ++forwarded_;
   return reply;
 }
 

@@ -35,7 +35,7 @@ inline HttpReply MakeReply(int status, std::string body = {}) {
 }
 
 // Listens on 127.0.0.1 (a free port) on its own thread until destroyed; keep-alive aware. The
-// handler runs on that thread, one request at a time.
+// handler runs on that thread, one request at a time; if it throws, the answer is HTTP 500.
 class LoopbackHttpServer {
  public:
   using Handler = std::function<HttpReply(const HttpExchange&)>;
@@ -48,6 +48,7 @@ class LoopbackHttpServer {
   std::string url() const;  // http://127.0.0.1:PORT
   std::vector<HttpExchange> Requests() const;
   int request_count() const;
+  int connection_count() const;  // TCP connections accepted (keep-alive reuses one)
 
  private:
   struct State;
@@ -56,8 +57,9 @@ class LoopbackHttpServer {
 
 // An HTTP proxy on loopback in front of `upstream` (http://127.0.0.1:PORT): the first `failures`
 // requests are answered with HTTP 500 (an S3 InternalError) or a connection reset; later ones
-// are forwarded unchanged (same target, same headers, so signatures stay valid when the client
-// signed for the proxy's address) and the upstream's answer is returned unchanged.
+// are forwarded unchanged (HTTP 502 when the upstream cannot be reached) (same target, same
+// headers, so signatures stay valid when the client signed for the proxy's address) and the
+// upstream's answer is returned unchanged.
 class FaultProxy {
  public:
   enum class Fault { kHttp500, kReset };
@@ -70,6 +72,7 @@ class FaultProxy {
 
  private:
   HttpReply Handle(const HttpExchange& exchange);
+  HttpReply Forward(const HttpExchange& exchange);
   std::string upstream_host_;
   std::string upstream_port_;
   int failures_;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -434,10 +436,12 @@ TEST(S3ClientTest, DoesNotRetryNotFoundOrAccessDenied) {
   EXPECT_EQ(proxy.request_count(), 2);
 }
 
-TEST(S3ClientTest, SlowDownIsRetried) {
+TEST(S3ClientTest, ThrottlingIsRetriedOnOneKeptAliveConnection) {
   LoopbackHttpServer server([](const HttpExchange&) {
     static int calls = 0;
-    if (++calls == 1) {
+    ++calls;
+    if (calls == 1) return MakeReply(429, "");
+    if (calls == 2) {
       return MakeReply(503,
                        "<Error><Code>SlowDown</Code><Message>Please reduce your request "
                        "rate.</Message></Error>");
@@ -461,7 +465,38 @@ TEST(S3ClientTest, SlowDownIsRetried) {
   EXPECT_EQ((*listed)[0].size, 7);
   EXPECT_EQ((*listed)[0].etag, "abc");
   EXPECT_EQ((*listed)[0].last_modified, 1762171200LL * 1'000'000);  // 2025-11-03T12:00:00Z
-  EXPECT_EQ(server.request_count(), 2);
+  ASSERT_TRUE(client->ListObjects("").ok());
+  EXPECT_EQ(server.request_count(), 4);
+  EXPECT_EQ(server.connection_count(), 1);
+}
+
+TEST(S3ClientTest, TimeoutsAreRetriedThenReported) {
+  // A server that accepts connections (the kernel does) and never answers.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ClientOptions options;
+  options.bucket = "b";
+  options.endpoint_url = fmt::format("http://127.0.0.1:{}", ntohs(addr.sin_port));
+  options.base_backoff_ms = 1;
+  options.max_attempts = 2;
+  options.request_timeout_ms = 200;
+  options.credentials = Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, ""};
+  auto client = MakeClient(options);
+  ASSERT_NE(client, nullptr);
+  auto head = client->HeadObject("k");
+  ::close(fd);
+  ASSERT_FALSE(head.ok());
+  EXPECT_EQ(head.status().kind(), ErrorKind::kConnection);
+  EXPECT_NE(head.status().message().find("timed out"), std::string::npos)
+      << head.status().message();
+  EXPECT_NE(head.status().message().find("gave up after 2 attempts"), std::string::npos)
+      << head.status().message();
 }
 
 // Real S3 continuation tokens are base64 ('+', '/', '='); they must travel encoded.

@@ -227,7 +227,7 @@ Result<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
       return Status::InvalidArgument(fmt::format(
           "the S3 endpoint URL must look like http://host:port (got '{}')", options.endpoint_url));
     }
-    impl->authority = std::string(url->encoded_authority());
+    impl->authority = std::string(url->encoded_host_and_port());
     impl->base_url = std::string(url->scheme()) + "://" + impl->authority;
     impl->bucket_path = "/" + options.bucket;
   }

@@ -71,8 +71,9 @@ Session::Session(asio::ip::tcp::socket socket, const Router& router, Metrics& me
       peer_(PeerAddress(stream_.socket())) {}
 
 void Session::Shutdown() {
+  // Set at once, so a response being prepared right now already says Connection: close.
+  draining_ = true;
   asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    self->draining_ = true;
     if (self->idle_) self->stream_.cancel();
   });
 }
@@ -120,6 +121,12 @@ asio::awaitable<void> Session::Run() {
       break;
     }
 
+    if (parser.get().version() != 10 && parser.get().version() != 11) {
+      Response response = JsonResponse(400, DetailBody(ReasonDetail(400)));
+      response.route = "unmatched";
+      co_await Send(std::move(response), nullptr, false, Clock::now());
+      break;
+    }
     const Request request = parser.release();
     const auto started = Clock::now();
     Response response;

@@ -3,6 +3,7 @@
 // Pipelined requests are answered one at a time, in order.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -52,8 +53,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Metrics& metrics_;
   const SessionLimits& limits_;
   std::string peer_;
-  bool idle_ = false;      // waiting for the first byte of a request
-  bool draining_ = false;  // the server is shutting down
+  bool idle_ = false;                  // waiting for the first byte of a request
+  std::atomic<bool> draining_{false};  // the server is shutting down
 };
 
 }  // namespace hltwap::api

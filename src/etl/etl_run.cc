@@ -28,11 +28,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Fails with the database's own message when a table or column the ETL writes is missing.
-constexpr std::string_view kCheckSchema =
-    "SELECT twap_id, wallet, ts, created_at, s3_object_key, raw_payload FROM twap_status LIMIT 0;"
-    "SELECT s3_object_key, last_modified, rows_ingested, error_text, ingested_at"
-    " FROM etl_s3_ingest_log LIMIT 0";
+// The columns the ETL writes that are missing, or NULL. Read from the catalog, which takes no
+// lock on the tables (a run must not queue behind a long lock before it has any work).
+constexpr std::string_view kMissingColumns = R"sql(
+SELECT string_agg(c.rel || '.' || c.col, ', ')
+FROM (VALUES ('twap_status', 'twap_id'), ('twap_status', 'wallet'), ('twap_status', 'ts'),
+             ('twap_status', 'created_at'), ('twap_status', 'asset'), ('twap_status', 'side'),
+             ('twap_status', 'size_requested'), ('twap_status', 'size_executed'),
+             ('twap_status', 'notional_executed'), ('twap_status', 'status'),
+             ('twap_status', 'duration_minutes'), ('twap_status', 's3_object_key'),
+             ('twap_status', 'raw_payload'), ('etl_s3_ingest_log', 's3_object_key'),
+             ('etl_s3_ingest_log', 'last_modified'), ('etl_s3_ingest_log', 'rows_ingested'),
+             ('etl_s3_ingest_log', 'error_text'), ('etl_s3_ingest_log', 'ingested_at'))
+     AS c (rel, col)
+WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
+                  WHERE a.attrelid = to_regclass(c.rel) AND a.attname = c.col
+                    AND NOT a.attisdropped)
+)sql";
 
 constexpr std::string_view kClockMicros =
     "SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint";
@@ -128,11 +140,11 @@ Result<std::vector<WorkItem>> LocalItems(const std::string& path) {
 
 Result<PgConnection> ConnectChecked(const Config& config) {
   HLTWAP_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(config.database_conninfo));
-  const Status schema = conn.Exec(kCheckSchema);
-  if (!schema.ok()) {
+  HLTWAP_ASSIGN_OR_RETURN(auto missing, conn.Query(std::string(kMissingColumns)));
+  if (!missing.IsNull(0, 0)) {
     return Status::InvalidArgument(
-        fmt::format("the database schema is missing or out of date (run `hltwap db init`): {}",
-                    schema.message()));
+        fmt::format("the database schema is missing or out of date (no {}): run `hltwap db init`",
+                    missing.Get(0, 0)));
   }
   return conn;
 }

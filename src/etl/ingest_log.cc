@@ -16,10 +16,13 @@ constexpr std::string_view kSelectColumns =
     " (EXTRACT(EPOCH FROM ingested_at) * 1000000)::bigint"
     " FROM etl_s3_ingest_log";
 
+// ingested_at is when the log row is written (not when the object's transaction began, before
+// its download): a --reprocess run compares it with its own start to leave alone objects that a
+// concurrent run loaded after it started.
 constexpr std::string_view kUpsert =
     "INSERT INTO etl_s3_ingest_log AS l"
     " (s3_object_key, last_modified, rows_ingested, error_text, ingested_at)"
-    " VALUES ($1, $2::timestamptz, $3::integer, $4, now())"
+    " VALUES ($1, $2::timestamptz, $3::integer, $4, clock_timestamp())"
     " ON CONFLICT (s3_object_key) DO UPDATE SET last_modified = EXCLUDED.last_modified,"
     " rows_ingested = EXCLUDED.rows_ingested, error_text = EXCLUDED.error_text,"
     " ingested_at = EXCLUDED.ingested_at";

@@ -14,18 +14,34 @@
 namespace hltwap {
 namespace {
 
-constexpr int kBarWidth = 24;
+constexpr int kBarWidth = 20;
 constexpr auto kRefresh = std::chrono::milliseconds(500);
 
-std::string HumanBytes(double bytes) {
-  static constexpr const char* kUnits[] = {"B", "KB", "MB", "GB", "TB"};
+constexpr const char* kByteUnits[] = {"B", "KB", "MB", "GB", "TB"};
+
+int ByteUnit(double bytes) {
   int unit = 0;
   while (bytes >= 1000 && unit < 4) {
     bytes /= 1000;
     ++unit;
   }
-  return unit == 0 ? fmt::format("{:.0f} {}", bytes, kUnits[unit])
-                   : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
+  return unit;
+}
+
+std::string InUnit(double bytes, int unit) {
+  for (int u = 0; u < unit; ++u) bytes /= 1000;
+  return unit == 0 ? fmt::format("{:.0f}", bytes) : fmt::format("{:.1f}", bytes);
+}
+
+std::string HumanBytes(double bytes) {
+  const int unit = ByteUnit(bytes);
+  return InUnit(bytes, unit) + " " + kByteUnits[unit];
+}
+
+// "4.2/10.5 MB": both in the unit of the total.
+std::string HumanBytesOf(double done, double total) {
+  const int unit = ByteUnit(total);
+  return InUnit(done, unit) + "/" + InUnit(total, unit) + " " + kByteUnits[unit];
 }
 
 std::string Clock(double seconds) {
@@ -165,11 +181,11 @@ void Progress::DrawLocked() {
   bar.append(static_cast<size_t>(kBarWidth - filled), '.');
   const double rate = elapsed > 0 ? static_cast<double>(summary_.bytes) / elapsed : 0;
   const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : -1;
-  std::string line = fmt::format("[{}] {}/{} objects | {} rows | {}/{} | {}/s | ETA {}", bar,
-                                 processed_, total_objects_, summary_.rows_read,
-                                 HumanBytes(static_cast<double>(summary_.bytes)),
-                                 HumanBytes(static_cast<double>(total_bytes_)), HumanBytes(rate),
-                                 processed_ >= total_objects_ ? Clock(0) : Clock(eta));
+  std::string line = fmt::format(
+      "[{}] {}/{} objects  {} rows  {}  {}/s  ETA {}", bar, processed_, total_objects_,
+      summary_.rows_read,
+      HumanBytesOf(static_cast<double>(summary_.bytes), static_cast<double>(total_bytes_)),
+      HumanBytes(rate), processed_ >= total_objects_ ? Clock(0) : Clock(eta));
   const auto width = static_cast<size_t>(std::max(TerminalWidth() - 1, 10));
   if (line.size() > width) line.resize(width);
   std::fputs("\r\033[K", stderr);

@@ -1,0 +1,289 @@
+// `hltwap etl` against a real S3-compatible server (moto_server over HTTP) and real PostgreSQL.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <regex>
+#include <thread>
+
+#include "common/time_util.h"
+#include "tests/etl_test_files.h"
+#include "tests/support/fault_proxy.h"
+#include "tests/support/moto_server.h"
+
+namespace hltwap::testing {
+namespace {
+
+constexpr const char* kBucket = "hl-twap-test";
+
+EnvOverrides EtlEnv(const MotoServer& moto, const TestDatabase& db, const std::string& prefix) {
+  EnvOverrides env = moto.ClientEnv(kBucket, prefix);
+  env["DATABASE_URL"] = db.url();
+  env["LOG_FORMAT"] = "text";
+  env["LOG_LEVEL"] = "info";
+  return env;
+}
+
+// One small valid file per TWAP id: an activated row and, for even ids, a finished row.
+std::string TwapFile(int64_t twap_id) {
+  std::vector<StatusRow> rows = {MakeStatusRow(twap_id)};
+  if (twap_id % 2 == 0) {
+    rows.push_back(MakeStatusRow(twap_id, "finished", "10", "2025-11-01T08:30:00"));
+  }
+  return StatusParquetBytes(rows);
+}
+
+std::string PercentDecode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// GetObject requests by key (a ListObjectsV2 is a GET of the bucket itself, not counted).
+std::map<std::string, int> ObjectGets(MotoServer& moto) {
+  std::map<std::string, int> gets;
+  const std::string bucket_path = std::string("/") + kBucket + "/";
+  for (const auto& r : moto.Recording()) {
+    if (r.method != "GET" || r.path.rfind(bucket_path, 0) != 0) continue;
+    const std::string key = PercentDecode(r.path.substr(bucket_path.size()));
+    if (!key.empty()) ++gets[key];
+  }
+  return gets;
+}
+
+// The "N ok" of a run's summary line.
+int64_t OkCount(const std::string& log) {
+  static const std::regex summary(R"(etl: \d+ objects \((\d+) ok)");
+  std::smatch m;
+  if (!std::regex_search(log, m, summary)) return -1;
+  return std::stoll(m[1]);
+}
+
+// More than one page of keys (ListObjectsV2 returns at most 1,000), with everything that is not
+// work mixed in: non-parquet keys, a folder marker, keys outside the prefix, and two .parquet
+// objects that cannot be read.
+TEST(EtlS3, BigBucketLoadsEveryParquetObjectOnceAndRetriesFailures) {
+  MotoServer moto;
+  TestDatabase db;
+  moto.CreateBucket(kBucket);
+  const std::string prefix = "raw/twap_statuses/";
+  constexpr int kValid = 1001;
+  for (int i = 0; i < kValid; ++i) {
+    moto.PutObject(kBucket, fmt::format("{}2025/11/{:02}/part-{:04}.parquet", prefix, i % 30, i),
+                   TwapFile(i));
+  }
+  moto.PutObject(kBucket, prefix + "_SUCCESS", "");
+  moto.PutObject(kBucket, prefix + "x.csv", "a,b\n1,2\n");
+  moto.PutObject(kBucket, prefix + "dir/", "");
+  moto.PutObject(kBucket, prefix + "corrupt.parquet", "PAR1 garbage, not a parquet file PAR1");
+  moto.PutObject(kBucket, prefix + "empty.parquet", "");
+  moto.PutObject(kBucket, "raw/other/outside.parquet", TwapFile(5000));
+  moto.PutObject(kBucket, "raw/twap_statuses.parquet", TwapFile(5001));
+  const auto env = EtlEnv(moto, db, prefix);
+
+  auto first = RunEtlCommand({"--jobs", "4"}, env);
+  EXPECT_EQ(first.exit_code, 1) << first.err.substr(
+      first.err.size() > 3000 ? first.err.size() - 3000 : 0);
+  EXPECT_NE(first.err.find("etl: 1003 objects (1001 ok, 2 failed, 0 skipped, 0 busy), 1502 rows "
+                           "read, 1502 inserted, 0 rejected"),
+            std::string::npos)
+      << first.err.substr(first.err.size() > 3000 ? first.err.size() - 3000 : 0);
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "1502");
+  EXPECT_EQ(db.Scalar("SELECT count(DISTINCT s3_object_key) FROM twap_status"), "1001");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log"), "1003");
+  EXPECT_EQ(
+      db.Scalar("SELECT count(*) FROM etl_s3_ingest_log WHERE error_text IS NULL AND "
+                "rows_ingested = CASE WHEN s3_object_key ~ '[02468][.]parquet$' THEN 2 ELSE 1 "
+                "END"),
+      "1001");
+  EXPECT_EQ(db.Scalar("SELECT string_agg(s3_object_key, ',' ORDER BY s3_object_key) FROM "
+                      "etl_s3_ingest_log WHERE error_text IS NOT NULL AND rows_ingested IS NULL"),
+            prefix + "corrupt.parquet," + prefix + "empty.parquet");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log WHERE s3_object_key NOT LIKE "
+                      "'raw/twap\\_statuses/%.parquet'"),
+            "0");
+
+  // Fixed upstream (new bytes, so a LastModified no older than before): retried, and only
+  // they are downloaded.
+  moto.PutObject(kBucket, prefix + "corrupt.parquet", TwapFile(7001));
+  moto.PutObject(kBucket, prefix + "empty.parquet", TwapFile(7003));
+  moto.StartRecording();
+  auto second = RunEtlCommand({"--jobs", "4"}, env);
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("etl: 1003 objects (2 ok, 0 failed, 1001 skipped, 0 busy)"),
+            std::string::npos)
+      << second.err;
+  const auto gets = ObjectGets(moto);
+  EXPECT_EQ(gets, (std::map<std::string, int>{{prefix + "corrupt.parquet", 1},
+                                              {prefix + "empty.parquet", 1}}));
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log WHERE error_text IS NULL"), "1003");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "1504");
+
+  // Nothing new: nothing is downloaded.
+  moto.ClearRecording();
+  auto third = RunEtlCommand({"--incremental"}, env);
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_TRUE(ObjectGets(moto).empty());
+  EXPECT_FALSE(moto.Recording().empty()) << "the listing itself is recorded";
+  EXPECT_NE(third.err.find("0 ok, 0 failed, 1003 skipped"), std::string::npos) << third.err;
+}
+
+TEST(EtlS3, SelectionFlags) {
+  MotoServer moto;
+  TestDatabase db;
+  moto.CreateBucket(kBucket);
+  const std::string prefix = "raw/";
+  moto.PutObject(kBucket, "raw/old1.parquet", TwapFile(1));
+  moto.PutObject(kBucket, "raw/old2.parquet", TwapFile(2));
+  // S3 LastModified has whole seconds: the cutoff is the next second, and the new object is
+  // written once it has come.
+  const auto now = std::chrono::system_clock::now();
+  const auto cutoff = std::chrono::ceil<std::chrono::seconds>(now);
+  std::this_thread::sleep_until(cutoff + std::chrono::milliseconds(20));
+  moto.PutObject(kBucket, "raw/new1.parquet", TwapFile(3));
+  const std::string since = FormatTimestampUtc(
+      std::chrono::duration_cast<std::chrono::microseconds>(cutoff.time_since_epoch()).count());
+  const auto env = EtlEnv(moto, db, prefix);
+  auto log_keys = [&] {
+    return db.Scalar(
+        "SELECT coalesce(string_agg(s3_object_key, ',' ORDER BY s3_object_key), '') FROM "
+        "etl_s3_ingest_log");
+  };
+
+  moto.StartRecording();
+  auto dry = RunEtlCommand({"--dry-run"}, env);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("raw/old1.parquet\t"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("raw/old2.parquet\t"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("raw/new1.parquet\t"), std::string::npos) << dry.out;
+  EXPECT_EQ(std::count(dry.out.begin(), dry.out.end(), '\n'), 3) << dry.out;
+  EXPECT_TRUE(ObjectGets(moto).empty());
+  EXPECT_EQ(log_keys(), "");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "0");
+
+  auto since_run = RunEtlCommand({"--since", since}, env);
+  ASSERT_EQ(since_run.exit_code, 0) << since_run.err;
+  EXPECT_EQ(log_keys(), "raw/new1.parquet");
+  auto since_again = RunEtlCommand({"--since", since, "--dry-run"}, env);
+  EXPECT_EQ(since_again.out, "");
+
+  moto.ClearRecording();
+  auto one = RunEtlCommand({"--object-key", "raw/old1.parquet"}, env);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  auto one_again = RunEtlCommand({"--object-key", "raw/old1.parquet"}, env);
+  ASSERT_EQ(one_again.exit_code, 0) << one_again.err;
+  EXPECT_NE(one_again.err.find("etl: 1 objects (1 ok"), std::string::npos) << one_again.err;
+  EXPECT_EQ(ObjectGets(moto), (std::map<std::string, int>{{"raw/old1.parquet", 2}}))
+      << "--object-key loads the object even when it is done";
+  EXPECT_EQ(log_keys(), "raw/new1.parquet,raw/old1.parquet");
+
+  moto.ClearRecording();
+  auto rest = RunEtlCommand({}, env);
+  ASSERT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_EQ(ObjectGets(moto), (std::map<std::string, int>{{"raw/old2.parquet", 1}}));
+  EXPECT_NE(rest.err.find("etl: 3 objects (1 ok, 0 failed, 2 skipped"), std::string::npos)
+      << rest.err;
+
+  const std::string dump = DumpTwapStatus(db);
+  moto.ClearRecording();
+  auto reprocess = RunEtlCommand({"--reprocess"}, env);
+  ASSERT_EQ(reprocess.exit_code, 0) << reprocess.err;
+  EXPECT_EQ(ObjectGets(moto),
+            (std::map<std::string, int>{
+                {"raw/new1.parquet", 1}, {"raw/old1.parquet", 1}, {"raw/old2.parquet", 1}}));
+  EXPECT_NE(reprocess.err.find("etl: 3 objects (3 ok"), std::string::npos) << reprocess.err;
+  EXPECT_EQ(DumpTwapStatus(db), dump);
+
+  auto missing = RunEtlCommand({"--object-key", "raw/missing.parquet"}, env);
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_NE(missing.err.find("raw/missing.parquet"), std::string::npos) << missing.err;
+}
+
+// Two processes at once on one bucket and one database: every object is loaded exactly once.
+TEST(EtlS3, ConcurrentRunsLoadEveryObjectExactlyOnce) {
+  MotoServer moto;
+  TestDatabase db;
+  moto.CreateBucket(kBucket);
+  constexpr int kObjects = 40;
+  for (int i = 0; i < kObjects; ++i) {
+    moto.PutObject(kBucket, fmt::format("raw/part-{:03}.parquet", i), TwapFile(i));
+  }
+  const auto env = EtlEnv(moto, db, "raw/");
+  moto.StartRecording();
+  const std::string log_a = UniqueTempPath("a.log");
+  const std::string log_b = UniqueTempPath("b.log");
+  const std::vector<std::string> argv = {HltwapBinary(), "--env-file", "/nonexistent/.env",
+                                         "etl",          "--jobs",     "2"};
+  {
+    BackgroundProcess a(argv, env, log_a);
+    BackgroundProcess b(argv, env, log_b);
+    EXPECT_EQ(a.Wait(), 0) << ReadFileBytes(log_a);
+    EXPECT_EQ(b.Wait(), 0) << ReadFileBytes(log_b);
+  }
+  const std::string out_a = ReadFileBytes(log_a);
+  const std::string out_b = ReadFileBytes(log_b);
+  EXPECT_EQ(OkCount(out_a) + OkCount(out_b), kObjects) << out_a << "\n" << out_b;
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log WHERE error_text IS NULL"),
+            std::to_string(kObjects));
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), std::to_string(kObjects * 3 / 2));
+  const auto gets = ObjectGets(moto);
+  EXPECT_EQ(gets.size(), static_cast<size_t>(kObjects));
+  for (const auto& [key, count] : gets) EXPECT_EQ(count, 1) << key;
+  std::remove(log_a.c_str());
+  std::remove(log_b.c_str());
+}
+
+// S3 answering 500 a few times, then recovering: the client retries and the run succeeds.
+TEST(EtlS3, TransientServerErrorsAreRetried) {
+  MotoServer moto;
+  TestDatabase db;
+  moto.CreateBucket(kBucket);
+  for (int i = 0; i < 3; ++i) {
+    moto.PutObject(kBucket, fmt::format("raw/p{}.parquet", i), TwapFile(i));
+  }
+  FaultProxy proxy(moto.endpoint(), /*failures=*/3, FaultProxy::Fault::kHttp500);
+  auto env = EtlEnv(moto, db, "raw/");
+  env["AWS_ENDPOINT_URL_S3"] = proxy.endpoint();
+  auto run = RunEtlCommand({"--jobs", "1"}, env);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("etl: 3 objects (3 ok"), std::string::npos) << run.err;
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log WHERE error_text IS NULL"), "3");
+  EXPECT_EQ(proxy.request_count(), proxy.forwarded_count() + 3);
+}
+
+// An object that can be listed but not downloaded (the key may list, not read) is recorded as
+// failed with the reason, and no secret.
+TEST(EtlS3, DownloadFailureIsRecordedWithoutSecrets) {
+  MotoServer moto;
+  TestDatabase db;
+  moto.CreateBucket(kBucket);
+  moto.PutObject(kBucket, "raw/p.parquet", TwapFile(1));
+  const auto key = moto.CreateUser(
+      "lister",
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket"],)"
+      R"( "Resource": "*"}]})");
+  moto.RequireAuthentication();
+  auto env = EtlEnv(moto, db, "raw/");
+  env["AWS_ACCESS_KEY_ID"] = key.access_key_id;
+  env["AWS_SECRET_ACCESS_KEY"] = key.secret_access_key;
+  auto run = RunEtlCommand({}, env);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("etl: 1 objects (0 ok, 1 failed"), std::string::npos) << run.err;
+  const std::string error =
+      db.Scalar("SELECT error_text FROM etl_s3_ingest_log WHERE s3_object_key = 'raw/p.parquet'");
+  EXPECT_NE(error, "NULL");
+  EXPECT_NE(error.find("403"), std::string::npos) << error;
+  EXPECT_EQ(error.find(key.secret_access_key), std::string::npos) << error;
+  EXPECT_EQ(run.err.find(key.secret_access_key), std::string::npos) << run.err;
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "0");
+}
+
+}  // namespace
+}  // namespace hltwap::testing

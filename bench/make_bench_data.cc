@@ -213,6 +213,7 @@ struct Options {
   std::string single_file;
   std::string csv_path;
   std::string manifest_path;
+  std::string csv_key_prefix;  // s3_object_key in the CSV is this prefix + the file name
   uint64_t seed = 42;
   int64_t rows_per_file = 0;  // 0: one file per hour
   int64_t row_group_rows = 65536;
@@ -628,6 +629,7 @@ class Generator {
       Out(",");
       Out(std::to_string(r.minutes));
       Out(",");
+      Out(opts_.csv_key_prefix);
       Out(object_key);
       // raw_payload: the source row as JSON, quotes doubled for CSV.
       Out(",\"{\"\"time\"\":\"\"");
@@ -769,6 +771,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--csv", opts.csv_path,
                  "Also write the rows as CSV in twap_status column order (psql \\copy)");
+  app.add_option("--csv-key-prefix", opts.csv_key_prefix,
+                 "Put this before the file name in the CSV's s3_object_key (file:///dir/)");
   app.add_option("--manifest", opts.manifest_path, "Write a JSON summary with sample wallets");
   app.add_option("--seed", opts.seed, "Random seed")->capture_default_str();
   app.add_option("--twaps-per-day", opts.twaps_per_day, "TWAPs created per day")

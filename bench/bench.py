@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run.sh (standard library only).
+
+  bench.py put RESULTS KEY JSON_VALUE       merge one figure into the results file
+  bench.py urls MANIFEST URLS PARAMS         request mix (heavy/median/light wallets x day/month/year)
+  bench.py api-sql SRC_API_DIR SQL_JSON      the API's SQL for GET /api/v1/twaps, from its source
+  bench.py pgbench-scripts PARAMS SQL_JSON DIR   one pgbench script per request of the mix
+  bench.py pglog PREFIX                      p50/p99 of pgbench --log files PREFIX*
+  bench.py report RESULTS MD JSON            the table (Markdown) and the raw figures (JSON)
+"""
+import datetime as dt
+import glob
+import json
+import os
+import re
+import sys
+
+
+def load(path):
+    if os.path.exists(path):
+        with open(path) as f:
+            return json.load(f)
+    return {}
+
+
+def save(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def cmd_put(results, key, value):
+    data = load(results)
+    try:
+        data[key] = json.loads(value)
+    except json.JSONDecodeError:
+        data[key] = value
+    save(results, data)
+
+
+def parse_iso(text):
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def windows(anchor):
+    """A day, a month and a year that contain `anchor`, as [start, end] pairs."""
+    day = anchor.replace(hour=0, minute=0, second=0)
+    month = day.replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    year = month.replace(month=1)
+    return {
+        "day": (day, day + dt.timedelta(days=1)),
+        "month": (month, next_month),
+        "year": (year, year.replace(year=year.year + 1)),
+    }
+
+
+def cmd_urls(manifest_path, urls_path, params_path):
+    manifest = load(manifest_path)
+    params = []
+    for w in manifest["sample_wallets"]:
+        first, last = parse_iso(w["first"]), parse_iso(w["last"])
+        # Heavy wallets trade throughout: look in the middle of their history. Others: around
+        # their first TWAP, so that even the day window finds something.
+        anchor = first + (last - first) / 2 if w["class"] == "heavy" else first
+        for name, (start, end) in windows(anchor).items():
+            params.append({"class": w["class"], "window": name, "wallet": w["wallet"],
+                           "start": iso(start), "end": iso(end)})
+    with open(urls_path, "w") as f:
+        for p in params:
+            f.write(f"/api/v1/twaps?wallet={p['wallet']}&start={p['start']}&end={p['end']}\n")
+    save(params_path, params)
+
+
+# GET /api/v1/twaps with the defaults (latest_per_twap=true, limit=500, no asset, no cursor)
+# runs one statement: kTwapsLatestSql with $1 wallet, $2 start, $3 end, $4 asset, $5 cursor ts,
+# $6 cursor twap_id, $7 limit + 1 (src/api/handlers.cc, HandleListTwaps).
+API_LIST_STATEMENT = "kTwapsLatestSql"
+API_LIST_PARAMS = ["wallet", "start", "end", None, None, None, "=501"]
+
+C_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z0-9_]*)|(\S)')
+
+
+def c_string_value(tokens_text, macros, depth=0):
+    """Concatenates the string literals of a C++ initializer, expanding object-like macros."""
+    out = []
+    for m in C_TOKEN.finditer(tokens_text):
+        literal, ident = m.group(1), m.group(2)
+        if literal is not None:
+            out.append(literal.encode().decode("unicode_escape"))
+        elif ident in macros and depth < 8:
+            out.append(c_string_value(macros[ident], macros, depth + 1))
+    return "".join(out)
+
+
+def cmd_api_sql(src_dir, out_path):
+    """Reads the API's named SQL from its source, so that pgbench runs exactly what the API runs."""
+    sources = {}
+    for path in sorted(glob.glob(os.path.join(src_dir, "*.h")) +
+                       glob.glob(os.path.join(src_dir, "*.cc"))):
+        with open(path) as f:
+            sources[path] = f.read()
+    macros = {}
+    for text in sources.values():
+        for m in re.finditer(r"^#define\s+(\w+)((?:[^\n]*\\\n)*[^\n]*)", text, re.M):
+            macros[m.group(1)] = m.group(2).replace("\\\n", " ")
+    for path, text in sources.items():
+        m = re.search(r"\b" + API_LIST_STATEMENT + r"\s*=\s*(.*?);", text, re.S)
+        if m:
+            sql = c_string_value(m.group(1), macros)
+            if "$7" not in sql or "twap_status" not in sql:
+                raise SystemExit(f"{path}: {API_LIST_STATEMENT} does not look as expected")
+            save(out_path, {"source": path, "statements": [{"sql": sql, "params": API_LIST_PARAMS}]})
+            return
+    raise SystemExit(f"no {API_LIST_STATEMENT} in {src_dir} (is the API there yet?)")
+
+
+def cmd_pgbench_scripts(params_path, sql_path, out_dir):
+    """SQL_JSON: {"statements": [{"sql": "...$1...", "params": ["wallet", "start", null, "=501"]}]}.
+
+    Writes one pgbench script per request of the mix (equal weights: wrk rotates through the
+    URLs evenly) and DIR/defines.txt, the -D options that hold the values. A parameter names a
+    key of the request (a string, passed with -D), "=N" (a number, \\set), or null: pgbench
+    cannot send a NULL parameter, so NULL is written into the SQL. The planner sees the same
+    thing in both cases, as a custom plan replaces parameters by their values.
+    """
+    params = load(params_path)
+    spec = load(sql_path)
+    os.makedirs(out_dir, exist_ok=True)
+    defines = []
+    for i, p in enumerate(params):
+        lines = [f"-- {p['class']} wallet, {p['window']} window"]
+        for k, st in enumerate(spec["statements"]):
+            names = []
+            for j, n in enumerate(st["params"]):
+                if n is None:
+                    names.append("NULL")
+                elif n.startswith("="):
+                    lines.append(f"\\set n{k}_{j} {n[1:]}")
+                    names.append(f":n{k}_{j}")
+                else:
+                    var = f"{n}_{i:02d}"
+                    defines.append(f"{var}={p[n]}")
+                    names.append(f":{var}")
+            sql = re.sub(r"\$(\d+)", lambda m: names[int(m.group(1)) - 1], st["sql"])
+            # One line per statement: pgbench ends a statement at the first unquoted semicolon.
+            sql = " ".join(line.strip() for line in sql.strip().rstrip(";").splitlines()
+                           if line.strip() and not line.strip().startswith("--"))
+            lines.append(sql + ";")
+        with open(os.path.join(out_dir, f"q{i:02d}.sql"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+    with open(os.path.join(out_dir, "defines.txt"), "w") as f:
+        f.write("".join(d + "\n" for d in sorted(set(defines))))
+
+
+def percentile(sorted_values, q):
+    if not sorted_values:
+        return None
+    k = (len(sorted_values) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+def cmd_pglog(prefix):
+    # Per transaction: client_id transaction_no latency_us script_no epoch epoch_us [lag]
+    latencies = []
+    for path in glob.glob(prefix + "*"):
+        with open(path) as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) >= 3 and fields[2].isdigit():
+                    latencies.append(int(fields[2]))
+    latencies.sort()
+    out = {"transactions": len(latencies)}
+    if latencies:
+        out.update({
+            "p50_ms": round(percentile(latencies, 0.50) / 1000, 3),
+            "p90_ms": round(percentile(latencies, 0.90) / 1000, 3),
+            "p99_ms": round(percentile(latencies, 0.99) / 1000, 3),
+            "max_ms": round(latencies[-1] / 1000, 3),
+            "mean_ms": round(sum(latencies) / len(latencies) / 1000, 3),
+        })
+    print(json.dumps(out))
+
+
+def fmt_num(v, digits=0):
+    if v is None:
+        return "n/a"
+    if isinstance(v, str):
+        return v
+    if digits == 0:
+        return f"{v:,.0f}"
+    return f"{v:,.{digits}f}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def verdict(r, target, higher_is_better=True):
+    if r is None:
+        return "n/a"
+    ok = r >= target if higher_is_better else r <= target
+    return "yes" if ok else "**no**"
+
+
+def cmd_report(results_path, md_path, json_path):
+    r = load(results_path)
+    g = r.get
+    rows = []  # figure, value, baseline, ratio, target, met
+
+    def mb(kb):
+        return None if kb is None else kb / 1024
+
+    copy = g("copy_rows_per_s")
+    etl_empty = g("etl_local_empty_rows_per_s")
+    etl_full = g("etl_local_full_rows_per_s")
+    r1 = ratio(etl_empty, copy)
+    rows.append(["ETL local → empty table (rows/s)", fmt_num(etl_empty),
+                 f"psql \\copy {fmt_num(copy)}", fmt_num(r1, 2), "≥ 0.70", verdict(r1, 0.7)])
+    r2 = ratio(etl_full, copy)
+    rows.append(["ETL local → table already holding the rows (rows/s)", fmt_num(etl_full),
+                 f"psql \\copy {fmt_num(copy)}", fmt_num(r2, 2), "(info)", ""])
+    s3 = g("etl_s3_rows_per_s")
+    s3_ref = g("etl_s3_local_ref_rows_per_s")
+    r3 = ratio(s3, s3_ref)
+    rows.append([f"ETL S3 (moto) → empty table, {fmt_num(g('s3_rows'))} rows (rows/s)",
+                 fmt_num(s3), f"ETL local {fmt_num(s3_ref)}", fmt_num(r3, 2), "(info)", ""])
+    rows.append(["ETL peak RSS, full local run (MiB)", fmt_num(mb(g("etl_local_empty_rss_kb")), 1),
+                 "", "", "", ""])
+    small, big = g("etl_mem_small_rss_kb"), g("etl_mem_big_rss_kb")
+    r4 = ratio(big, small)
+    rows.append([f"ETL peak RSS, one file of {fmt_num(g('mem_big_rows'))} rows (MiB)",
+                 fmt_num(mb(big), 1),
+                 f"{fmt_num(g('mem_small_rows'))} rows: {fmt_num(mb(small), 1)}",
+                 fmt_num(r4, 2), "≤ 1.25 (flat)", verdict(r4, 1.25, higher_is_better=False)])
+    for c in g("concurrency_levels", []):
+        api = g(f"api_c{c}") or {}
+        pgb = g(f"pgbench_c{c}") or {}
+        rr = ratio(api.get("rps"), pgb.get("tps"))
+        target = c == g("target_concurrency")
+        rows.append([f"API /api/v1/twaps, {c} conn (req/s)", fmt_num(api.get("rps")),
+                     f"pgbench {fmt_num(pgb.get('tps'))} tps", fmt_num(rr, 2),
+                     "≥ 0.80" if target else "(info)", verdict(rr, 0.8) if target else ""])
+        rp = ratio(api.get("p99_ms"), pgb.get("p99_ms"))
+        rows.append([f"API p50 / p99, {c} conn (ms)",
+                     f"{fmt_num(api.get('p50_ms'), 2)} / {fmt_num(api.get('p99_ms'), 2)}",
+                     f"pgbench {fmt_num(pgb.get('p50_ms'), 2)} / {fmt_num(pgb.get('p99_ms'), 2)}",
+                     fmt_num(rp, 2), "p99 ≤ 2.0" if target else "(info)",
+                     verdict(rp, 2.0, higher_is_better=False) if target else ""])
+    for c in g("concurrency_levels", []):
+        h = g(f"healthz_c{c}") or {}
+        rows.append([f"/healthz floor, {c} conn (req/s; p50 / p99 ms)",
+                     f"{fmt_num(h.get('rps'))}; "
+                     f"{fmt_num(h.get('p50_ms'), 2)} / {fmt_num(h.get('p99_ms'), 2)}",
+                     "", "", "", ""])
+    rows.append(["API peak RSS under load, VmHWM (MiB)", fmt_num(mb(g("api_vmhwm_kb")), 1),
+                 "", "", "", ""])
+
+    m = g("machine", {})
+    header = (f"hltwap benchmark, {g('finished_at', '?')}: {fmt_num(g('rows'))} rows in "
+              f"{fmt_num(g('files'))} hourly files; {m.get('cores', '?')} cores, "
+              f"{m.get('memory_gib', '?')} GiB, {m.get('cpu', '?')}; {m.get('postgres', '?')}"
+              f" ({m.get('postgres_where', '?')}); load average {g('load_average_at_start', '?')} at the"
+              f" start, {g('load_average_at_end', '?')} at the end; {fmt_num(g('total_seconds'))} s")
+    lines = [header, "", "| figure | hltwap | baseline | ratio | target | met |",
+             "|---|---:|---:|---:|---|---|"]
+    for row in rows:
+        lines.append("| " + " | ".join(str(x) for x in row) + " |")
+    notes = g("notes", [])
+    if notes:
+        lines.append("")
+        lines.extend(f"- {n}" for n in notes)
+    text = "\n".join(lines) + "\n"
+    with open(md_path, "w") as f:
+        f.write(text)
+    save(json_path, r)
+    print(text)
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    commands = {"put": cmd_put, "urls": cmd_urls, "pgbench-scripts": cmd_pgbench_scripts,
+                "api-sql": cmd_api_sql,
+                "pglog": cmd_pglog, "report": cmd_report}
+    fn = commands.get(argv[1])
+    if fn is None:
+        print(__doc__, file=sys.stderr)
+        return 2
+    fn(*argv[2:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

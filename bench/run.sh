@@ -1,0 +1,392 @@
+#!/usr/bin/env bash
+# `make bench`: measures hltwap against PostgreSQL's own limits on this machine, in one run, and
+# prints one table (also written to bench/results/latest.md, raw figures to latest.json).
+#
+#   bench/run.sh BUILD_DIR            (BUILD_DIR holds hltwap and bench/make_bench_data)
+#
+# Figures (each hltwap figure next to its baseline, measured in the same run):
+#   - ETL `hltwap etl --local-file DIR` into an empty table and into one already holding the rows,
+#     against `psql \copy` of the same rows (CSV) into an identical table;
+#   - the same ETL from S3 (moto_server on loopback) against the local run;
+#   - ETL peak RSS for one file and for a file 10x larger with the same row groups;
+#   - the API under wrk at several concurrencies against pgbench running the API's own SQL;
+#     /healthz as the floor; the API's peak RSS.
+#
+# Scale and durations (environment):
+#   BENCH_ROWS=10000000        rows of hourly files (about 6,000 rows a day)
+#   BENCH_S3_ROWS=2000000      rows served through moto (a prefix of the hourly files; at most
+#                              BENCH_ROWS), compared with a local run of the same files
+#   BENCH_MEM_ROWS=100000      rows of the small single file; the large one has 10x
+#   BENCH_MEM_ROW_GROUP=20000  rows per row group of both
+#   BENCH_API_SECONDS=20       each wrk and pgbench run
+#   BENCH_HEALTHZ_SECONDS=10   each /healthz run
+#   BENCH_WARMUP_SECONDS=3     wrk warm-up before the API runs
+#   BENCH_CONCURRENCY="1 16 64"
+#   BENCH_SEED=42
+#   BENCH_ETL_JOBS=            --jobs for hltwap etl (empty: its default, one per core)
+#   BENCH_ADMIN_URL=postgresql://postgres@127.0.0.1:5432/postgres   (a private cluster via
+#                              scripts/postgres.sh when nothing answers there)
+#   BENCH_WORK_DIR=            data and logs (default: a temporary directory, removed at the end;
+#                              a given directory is kept and its data reused for the same scale)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=$(cd "${1:?usage: bench/run.sh BUILD_DIR}" && pwd)
+hltwap=$build_dir/hltwap
+gen=$build_dir/bench/make_bench_data
+bench_py=(python3 "$root/bench/bench.py")
+
+rows=${BENCH_ROWS:-10000000}
+s3_rows=${BENCH_S3_ROWS:-$((rows < 2000000 ? rows : 2000000))}
+mem_rows=${BENCH_MEM_ROWS:-100000}
+mem_row_group=${BENCH_MEM_ROW_GROUP:-20000}
+api_seconds=${BENCH_API_SECONDS:-20}
+healthz_seconds=${BENCH_HEALTHZ_SECONDS:-10}
+warmup_seconds=${BENCH_WARMUP_SECONDS:-3}
+concurrency=${BENCH_CONCURRENCY:-1 16 64}
+target_concurrency=64
+seed=${BENCH_SEED:-42}
+etl_jobs=()
+[ -n "${BENCH_ETL_JOBS:-}" ] && etl_jobs=(--jobs "$BENCH_ETL_JOBS")
+admin_url=${BENCH_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
+venv=${HLTWAP_VENV:-$root/.venv}
+
+if [ -n "${BENCH_WORK_DIR:-}" ]; then
+  work=$BENCH_WORK_DIR
+  keep_work=1
+else
+  work=$(mktemp -d /tmp/hltwap-bench.XXXXXX)
+  keep_work=0
+fi
+mkdir -p "$work" "$root/bench/results"
+results=$work/results.json
+rm -f "$results"
+started_at=$(date +%s)
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+put() { "${bench_py[@]}" put "$results" "$1" "$2"; }
+note() {
+  log "note: $*"
+  notes+=("$*")
+}
+notes=()
+failed=0
+
+# --- cleanup ------------------------------------------------------------------------------------
+databases=()
+api_pid=
+moto_pid=
+private_dir=
+cleanup() {
+  set +e
+  [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
+  [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null
+  for db in "${databases[@]+"${databases[@]}"}"; do
+    psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+  done
+  if [ -n "$private_dir" ]; then
+    "$root/scripts/postgres.sh" stop "$private_dir"
+    rm -rf "$private_dir"
+  fi
+  if [ "$keep_work" = 0 ]; then
+    rm -rf "$work"
+  else
+    rm -f "$work"/data/rows.csv
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools --------------------------------------------------------------------------------------
+need_apt=()
+command -v wrk >/dev/null || need_apt+=(wrk)
+command -v pgbench >/dev/null || need_apt+=(postgresql-contrib)
+command -v psql >/dev/null || need_apt+=(postgresql-client)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing ${need_apt[*]}"
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${need_apt[@]}" >/dev/null
+fi
+[ -x /usr/bin/time ] || { log "/usr/bin/time is missing (Debian package 'time')"; exit 1; }
+if [ ! -x "$gen" ]; then
+  cmake --build "$build_dir" --target make_bench_data >/dev/null
+fi
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+postgres_where="local server"
+if ! psql -X -q "$admin_url" -c 'SELECT 1' >/dev/null 2>&1; then
+  if [ -n "${BENCH_ADMIN_URL:-}" ]; then
+    log "cannot connect to BENCH_ADMIN_URL"
+    exit 1
+  fi
+  private_dir=$(mktemp -d /tmp/hltwap-bench-pg.XXXXXX)
+  log "no PostgreSQL on 127.0.0.1:5432: starting a private cluster in $private_dir"
+  admin_url=$("$root/scripts/postgres.sh" start "$private_dir")
+  postgres_where="private cluster (fsync off)"
+fi
+db_prefix=hltwap_bench_$$
+db_url() { echo "${admin_url%/*}/$1"; }
+admin_sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At "$admin_url" -c "$1"; }
+sql() { psql -X -q -v ON_ERROR_STOP=1 -At "$(db_url "$1")" -c "$2"; }
+create_db() {
+  admin_sql "DROP DATABASE IF EXISTS $1 WITH (FORCE)"
+  admin_sql "CREATE DATABASE $1"
+  databases+=("$1")
+  (cd "$work" && DATABASE_URL=$(db_url "$1") "$hltwap" db init) >"$work/logs/dbinit_$1.log" 2>&1
+}
+drop_db() { admin_sql "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
+
+# Runs a command under /usr/bin/time; sets $elapsed (s) and $rss_kb. Output goes to logs/NAME.log.
+timed() {
+  local name=$1
+  shift
+  admin_sql "CHECKPOINT" >/dev/null
+  local rc=0
+  /usr/bin/time -f '%e %M' -o "$work/logs/$name.time" "$@" >"$work/logs/$name.log" 2>&1 || rc=$?
+  read -r elapsed rss_kb < <(tail -n 1 "$work/logs/$name.time")
+  return $rc
+}
+
+etl() {  # etl NAME DB ARGS... (run in the work directory, so no stray .env is read)
+  local name=$1 db=$2
+  shift 2
+  timed "$name" env -C "$work" DATABASE_URL="$(db_url "$db")" "$hltwap" etl "$@" \
+    "${etl_jobs[@]+"${etl_jobs[@]}"}"
+}
+
+per_second() { python3 -c "import sys; print(round(int(sys.argv[1]) / float(sys.argv[2]), 1))" "$@"; }
+
+mkdir -p "$work/logs"
+memory_gib=$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+pg_version=$(admin_sql "SELECT 'PostgreSQL ' || current_setting('server_version')")
+pg_fsync=$(admin_sql "SELECT current_setting('fsync')")
+put machine "$(python3 -c 'import json,sys; print(json.dumps(dict(zip(
+  ["cores","memory_gib","cpu","postgres","postgres_where"], sys.argv[1:]))))' \
+  "$(nproc)" "$memory_gib" "$cpu" "$pg_version, fsync $pg_fsync" "$postgres_where")"
+put load_average_at_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+put rows "$rows"
+put concurrency_levels "[${concurrency// /, }]"
+put target_concurrency "$target_concurrency"
+
+# --- data ---------------------------------------------------------------------------------------
+data=$work/data
+files=$data/files
+stamp="rows=$rows seed=$seed"
+if [ ! -f "$data/stamp" ] || [ "$(cat "$data/stamp")" != "$stamp" ] || [ ! -f "$data/rows.csv" ]; then
+  rm -rf "$data"
+  mkdir -p "$files"
+  log "generating $rows rows of hourly parquet files and their CSV twin"
+  t0=$(date +%s.%N)
+  "$gen" --rows "$rows" --seed "$seed" --out "$files" --csv "$data/rows.csv" \
+    --csv-key-prefix "file://$files/" --manifest "$data/manifest.json" --quiet
+  put generate_seconds "$(python3 -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" "$t0")"
+  echo "$stamp" >"$data/stamp"
+fi
+file_count=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"])' "$data/manifest.json")
+put files "$file_count"
+put manifest "$(cat "$data/manifest.json")"
+
+# --- ETL vs psql \copy --------------------------------------------------------------------------
+copy_columns="twap_id, wallet, ts, asset, side, size_requested, size_executed, notional_executed, status, duration_minutes, s3_object_key, raw_payload, created_at"
+log "baseline: psql \\copy of $rows rows into an empty twap_status"
+create_db "${db_prefix}_copy"
+timed copy psql -X -q -v ON_ERROR_STOP=1 "$(db_url "${db_prefix}_copy")" \
+  -c "\\copy twap_status ($copy_columns) FROM '$data/rows.csv' WITH (FORMAT csv)"
+put copy_seconds "$elapsed"
+put copy_rows_per_s "$(per_second "$rows" "$elapsed")"
+drop_db "${db_prefix}_copy"
+rm -f "$data/rows.csv"
+
+main_db=${db_prefix}_main
+create_db "$main_db"
+etl_ok=1
+log "ETL: $file_count local files into an empty table"
+if etl etl_local_empty "$main_db" --local-file "$files"; then
+  local_empty_seconds=$elapsed
+  put etl_local_empty_seconds "$elapsed"
+  put etl_local_empty_rows_per_s "$(per_second "$rows" "$elapsed")"
+  put etl_local_empty_rss_kb "$rss_kb"
+  loaded=$(sql "$main_db" "SELECT count(*) FROM twap_status")
+  [ "$loaded" = "$rows" ] || note "ETL local run stored $loaded rows of $rows"
+  log "ETL: the same files again, into the table that holds them"
+  if etl etl_local_full "$main_db" --local-file "$files"; then
+    put etl_local_full_seconds "$elapsed"
+    put etl_local_full_rows_per_s "$(per_second "$rows" "$elapsed")"
+    put etl_local_full_rss_kb "$rss_kb"
+  else
+    note "ETL into the full table failed: $(tail -n 3 "$work/logs/etl_local_full.log" | tr '\n' ' ')"
+    failed=1
+  fi
+else
+  etl_ok=0
+  failed=1
+  note "ETL local run failed: $(tail -n 3 "$work/logs/etl_local_empty.log" | tr '\n' ' ')"
+fi
+
+# --- ETL from S3 (moto) -------------------------------------------------------------------------
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_http() {  # wait_http URL PID
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+if [ "$etl_ok" = 1 ]; then
+  s3_files=$(python3 -c 'import math,sys; r,s,f=map(int,sys.argv[1:]); print(min(f, math.ceil(s*f/r)))' \
+    "$rows" "$s3_rows" "$file_count")
+  s3_dir=$files
+  s3_ref_db=
+  if [ "$s3_files" -lt "$file_count" ]; then
+    # A prefix of the files; the local reference is then a local run of the same files.
+    s3_dir=$data/s3_subset
+    rm -rf "$s3_dir"
+    mkdir -p "$s3_dir"
+    find "$files" -name '*.parquet' | sort | head -n "$s3_files" | xargs -r ln -t "$s3_dir"
+    s3_ref_db=${db_prefix}_s3ref
+    create_db "$s3_ref_db"
+    log "ETL: reference local run of the $s3_files files served through S3"
+    etl etl_s3_local_ref "$s3_ref_db" --local-file "$s3_dir"
+    put etl_s3_local_ref_rows_per_s "$(per_second "$(sql "$s3_ref_db" "SELECT count(*) FROM twap_status")" "$elapsed")"
+    drop_db "$s3_ref_db"
+    note "S3 figures use the first $s3_files of $file_count files (BENCH_S3_ROWS=$s3_rows)"
+  fi
+  moto_port=$(free_port)
+  "$venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/logs/moto.log" 2>&1 &
+  moto_pid=$!
+  if wait_http "http://127.0.0.1:$moto_port/moto-api/" "$moto_pid"; then
+    log "S3: uploading $s3_files files to moto"
+    export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=
+    export AWS_REGION=us-east-1 AWS_S3_BUCKET=hltwap-bench AWS_S3_PREFIX=raw/twap_statuses/
+    export AWS_REQUEST_PAYER=requester AWS_ENDPOINT_URL_S3=http://127.0.0.1:$moto_port
+    "$venv/bin/python" - "$s3_dir" <<'PY'
+import concurrent.futures, os, sys
+import boto3
+d = sys.argv[1]
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], region_name="us-east-1")
+bucket, prefix = os.environ["AWS_S3_BUCKET"], os.environ["AWS_S3_PREFIX"]
+s3.create_bucket(Bucket=bucket)
+def put(name):
+    with open(os.path.join(d, name), "rb") as f:
+        s3.put_object(Bucket=bucket, Key=prefix + name, Body=f.read())
+with concurrent.futures.ThreadPoolExecutor(8) as pool:
+    list(pool.map(put, sorted(n for n in os.listdir(d) if n.endswith(".parquet"))))
+PY
+    s3_db=${db_prefix}_s3
+    create_db "$s3_db"
+    log "ETL: $s3_files objects from S3 into an empty table"
+    if etl etl_s3 "$s3_db" --incremental; then
+      loaded=$(sql "$s3_db" "SELECT count(*) FROM twap_status")
+      put s3_rows "$loaded"
+      put etl_s3_seconds "$elapsed"
+      put etl_s3_rows_per_s "$(per_second "$loaded" "$elapsed")"
+      put etl_s3_rss_kb "$rss_kb"
+      [ -n "$s3_ref_db" ] ||
+        put etl_s3_local_ref_rows_per_s "$(per_second "$rows" "$local_empty_seconds")"
+    else
+      failed=1
+      note "ETL from S3 failed: $(tail -n 3 "$work/logs/etl_s3.log" | tr '\n' ' ')"
+    fi
+    drop_db "$s3_db"
+    unset AWS_ENDPOINT_URL_S3
+  else
+    failed=1
+    note "moto_server did not start (see its log)"
+  fi
+  kill "$moto_pid" 2>/dev/null || true
+  wait "$moto_pid" 2>/dev/null || true
+  moto_pid=
+fi
+
+# --- ETL memory: one file and a file 10x larger, same row groups ---------------------------------
+if [ "$etl_ok" = 1 ]; then
+  mem_db=${db_prefix}_mem
+  create_db "$mem_db"
+  for size in small big; do
+    n=$mem_rows
+    [ "$size" = big ] && n=$((mem_rows * 10))
+    "$gen" --rows "$n" --seed "$seed" --single-file "$data/mem_$size.parquet" \
+      --row-group-rows "$mem_row_group" --quiet
+    sql "$mem_db" "TRUNCATE twap_status, etl_s3_ingest_log"
+    log "ETL memory: one file of $n rows"
+    if etl "etl_mem_$size" "$mem_db" --local-file "$data/mem_$size.parquet"; then
+      put "mem_${size}_rows" "$n"
+      put "etl_mem_${size}_rss_kb" "$rss_kb"
+      put "etl_mem_${size}_rows_per_s" "$(per_second "$n" "$elapsed")"
+    else
+      failed=1
+      note "ETL of the $size single file failed"
+    fi
+    rm -f "$data/mem_$size.parquet"
+  done
+  drop_db "$mem_db"
+fi
+
+# --- API vs pgbench -----------------------------------------------------------------------------
+api_sql_json=$work/api_sql.json
+if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql "$root/src/api" "$api_sql_json" 2>"$work/logs/api_sql.log"; then
+  api_port=$(free_port)
+  (cd "$work" && DATABASE_URL=$(db_url "$main_db") API_HOST=127.0.0.1 API_PORT=$api_port \
+    exec "$hltwap" api) >"$work/logs/api.log" 2>&1 &
+  api_pid=$!
+  base=http://127.0.0.1:$api_port
+  if wait_http "$base/healthz" "$api_pid"; then
+    sql "$main_db" "ANALYZE twap_status"
+    "${bench_py[@]}" urls "$data/manifest.json" "$work/urls.txt" "$work/params.json"
+    "${bench_py[@]}" pgbench-scripts "$work/params.json" "$api_sql_json" "$work/pgbench"
+    while read -r path; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+      [ "$code" = 200 ] || note "GET $path answered $code"
+    done <"$work/urls.txt"
+    echo /healthz >"$work/healthz.txt"
+    pgbench_args=()
+    for f in "$work"/pgbench/*.sql; do pgbench_args+=(-f "$f@1"); done
+    while read -r define; do pgbench_args+=(-D "$define"); done <"$work/pgbench/defines.txt"
+    wrk -t 2 -c 16 -d "${warmup_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" -- "$work/urls.txt" \
+      >/dev/null
+    for c in $concurrency; do
+      threads=$((c < 2 ? c : 2))
+      log "API: wrk, $c connections, ${api_seconds}s"
+      wrk -t "$threads" -c "$c" -d "${api_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" \
+        "$base" -- "$work/urls.txt" >"$work/logs/wrk_c$c.log" 2>&1
+      put "api_c$c" "$(grep '^{' "$work/logs/wrk_c$c.log")"
+      log "API: pgbench, $c connections, ${api_seconds}s"
+      rm -f "$work"/logs/pgbench_c"$c".*
+      pgbench -n -M prepared -c "$c" -j "$threads" -T "$api_seconds" --log \
+        --log-prefix="$work/logs/pgbench_c$c" "${pgbench_args[@]}" "$(db_url "$main_db")" \
+        >"$work/logs/pgbench_c$c.out" 2>&1
+      tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/logs/pgbench_c$c.out" | tail -n 1)
+      put "pgbench_c$c" "$("${bench_py[@]}" pglog "$work/logs/pgbench_c$c." |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); d["tps"]=float(sys.argv[1]); print(json.dumps(d))' "$tps")"
+      log "API: /healthz, $c connections, ${healthz_seconds}s"
+      wrk -t "$threads" -c "$c" -d "${healthz_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" \
+        -- "$work/healthz.txt" >"$work/logs/healthz_c$c.log" 2>&1
+      put "healthz_c$c" "$(grep '^{' "$work/logs/healthz_c$c.log")"
+    done
+    put api_vmhwm_kb "$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")"
+    put api_vmrss_kb "$(awk '/VmRSS/ {print $2}' "/proc/$api_pid/status")"
+  else
+    failed=1
+    note "the API did not answer /healthz: $(tail -n 3 "$work/logs/api.log" | tr '\n' ' ')"
+  fi
+  kill "$api_pid" 2>/dev/null || true
+  wait "$api_pid" 2>/dev/null || true
+  api_pid=
+else
+  failed=1
+  note "API phase skipped: $( [ "$etl_ok" = 1 ] && tail -n 1 "$work/logs/api_sql.log" || echo 'no data (the ETL failed)')"
+fi
+
+# --- report -------------------------------------------------------------------------------------
+put total_seconds "$(($(date +%s) - started_at))"
+put load_average_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+put finished_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+put notes "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "${notes[@]+"${notes[@]}"}")"
+"${bench_py[@]}" report "$results" "$root/bench/results/latest.md" "$root/bench/results/latest.json"
+exit $failed

@@ -59,10 +59,13 @@ PgPool::PgPool(PgPoolOptions options) : options_(std::move(options)) {
 
 PgPool::~PgPool() = default;
 
-Result<PgConnection> PgPool::Open() {
-  HLTWAP_ASSIGN_OR_RETURN(
-      PgConnection conn,
-      PgConnection::Connect(options_.conninfo, options_.connect_timeout_seconds));
+Result<PgConnection> PgPool::Open(bool& unreachable) {
+  auto connected = PgConnection::Connect(options_.conninfo, options_.connect_timeout_seconds);
+  if (!connected.ok()) {
+    unreachable = connected.status().kind() == ErrorKind::kConnection;
+    return connected.status();
+  }
+  PgConnection conn = std::move(connected).value();
   const auto deadline = Clock::now() + options_.statement_timeout;
   // The server gives up on runaway statements itself too.
   const std::string set_timeout =
@@ -111,19 +114,19 @@ Result<PgPool::Lease> PgPool::Acquire() {
   ++stats_.open;
   ++stats_.in_use;
   lock.unlock();
-  auto conn = Open();
+  bool unreachable = false;
+  auto conn = Open(unreachable);
   lock.lock();
   if (!conn.ok()) {
     --stats_.open;
     --stats_.in_use;
     ++stats_.connect_failures;
-    last_connect_failure_ = Clock::now();
-    last_connect_error_ = conn.status().kind() == ErrorKind::kConnection ||
-                                  conn.status().kind() == ErrorKind::kRetryable
-                              ? Status::Connection(conn.status().message())
-                              : conn.status();
+    if (unreachable) {
+      last_connect_failure_ = Clock::now();
+      last_connect_error_ = conn.status();
+    }
     released_.notify_one();
-    return last_connect_error_;
+    return conn.status();
   }
   ++stats_.connects;
   return Lease(this, std::move(conn).value(), /*reused=*/false);

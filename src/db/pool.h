@@ -32,8 +32,8 @@ struct PgPoolOptions {
   int connect_timeout_seconds = 2;
   // Client-side bound on one statement (also set as the server's statement_timeout).
   std::chrono::milliseconds statement_timeout{5000};
-  // After a failed connect, further connects fail fast for this long instead of each waiting
-  // for the unreachable server again.
+  // After the server could not be reached, further connects fail fast for this long instead
+  // of each waiting for the unreachable server again.
   std::chrono::milliseconds reconnect_backoff{500};
   // Prepared on every new connection (PQprepare once per connection).
   std::vector<PreparedStatement> statements;
@@ -91,7 +91,8 @@ class PgPool {
 
  private:
   void Release(PgConnection conn);
-  Result<PgConnection> Open();
+  // `unreachable` tells a failure to reach the server from a failure after connecting.
+  Result<PgConnection> Open(bool& unreachable);
 
   const PgPoolOptions options_;
   mutable std::mutex mutex_;

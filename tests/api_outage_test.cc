@@ -1,0 +1,290 @@
+// Database trouble as `hltwap api` meets it: PostgreSQL reached through a loopback TCP proxy
+// that the test cuts and restores, a table locked so statements hang, a pool too small.
+// The API answers 503 (never crashes, never hangs) and serves again on its own.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <boost/asio.hpp>
+#include <future>
+#include <regex>
+#include <thread>
+
+#include "tests/api_test_support.h"
+
+namespace hltwap::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using asio::ip::tcp;
+using std::chrono::milliseconds;
+
+// Forwards 127.0.0.1:port() to 127.0.0.1:upstream_port. Stop() closes the listener and every
+// relayed connection, so the database looks gone (connections refused); Start() listens again
+// on the same port.
+class TcpProxy {
+ public:
+  explicit TcpProxy(int upstream_port)
+      : upstream_port_(upstream_port),
+        port_(FreePort()),
+        acceptor_(io_),
+        work_(io_.get_executor()) {
+    thread_ = std::thread([this] { io_.run(); });
+    Start();
+  }
+  ~TcpProxy() {
+    Stop();
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+
+  int port() const { return port_; }
+
+  void Start() {
+    OnIo([this] {
+      boost::system::error_code ec;
+      acceptor_.open(tcp::v4(), ec);
+      // Not inherited by the hltwap child, or it would keep the port open while "stopped".
+      if (!ec) ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
+      if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) {
+        acceptor_.bind({asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port_)}, ec);
+      }
+      if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) ADD_FAILURE() << "proxy cannot listen: " << ec.message();
+      Accept();
+    });
+  }
+
+  void Stop() {
+    OnIo([this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      for (auto& socket : sockets_) socket->close(ignored);
+      sockets_.clear();
+    });
+  }
+
+ private:
+  using Socket = std::shared_ptr<tcp::socket>;
+
+  void OnIo(const std::function<void()>& f) {
+    std::promise<void> done;
+    asio::post(io_, [&] {
+      f();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+  void Accept() {
+    acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+      if (ec) return;
+      auto client = std::make_shared<tcp::socket>(std::move(socket));
+      auto upstream = std::make_shared<tcp::socket>(io_);
+      boost::system::error_code connect_ec;
+      upstream->connect(
+          {asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(upstream_port_)}, connect_ec);
+      if (!connect_ec) {
+        ::fcntl(client->native_handle(), F_SETFD, FD_CLOEXEC);
+        ::fcntl(upstream->native_handle(), F_SETFD, FD_CLOEXEC);
+        sockets_.push_back(client);
+        sockets_.push_back(upstream);
+        Relay(client, upstream);
+        Relay(upstream, client);
+      }
+      Accept();
+    });
+  }
+
+  static void Relay(const Socket& from, const Socket& to) {
+    auto buffer = std::make_shared<std::array<char, 16384>>();
+    from->async_read_some(
+        asio::buffer(*buffer), [from, to, buffer](const boost::system::error_code& ec, size_t n) {
+          boost::system::error_code ignored;
+          if (ec) {
+            to->close(ignored);
+            from->close(ignored);
+            return;
+          }
+          asio::async_write(*to, asio::buffer(*buffer, n),
+                            [from, to, buffer](const boost::system::error_code& wec, size_t) {
+                              boost::system::error_code ignored_too;
+                              if (wec) {
+                                to->close(ignored_too);
+                                from->close(ignored_too);
+                                return;
+                              }
+                              Relay(from, to);
+                            });
+        });
+  }
+
+  const int upstream_port_;
+  const int port_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::vector<Socket> sockets_;
+  std::thread thread_;
+};
+
+// The port and database name of the test database, to build a URL through the proxy.
+struct UrlParts {
+  int port = 5432;
+  std::string database;
+};
+
+UrlParts PartsOf(const TestDatabase& db) {
+  const std::smatch m = [&] {
+    std::smatch match;
+    static const std::regex re(R"(:(\d+)/([^/?]+))");
+    std::regex_search(db.url(), match, re);
+    return match;
+  }();
+  return {std::stoi(m[1].str()), m[2].str()};
+}
+
+int64_t Metric(int port, const std::string& name) {
+  const std::string body = HttpGet(port, "/metrics").body;
+  const auto at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(body.substr(at + name.size() + 2));
+}
+
+bool WaitForLockWaiter(const TestDatabase& db) {
+  for (int i = 0; i < 200; ++i) {
+    if (db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                  "wait_event_type = 'Lock'") != "0") {
+      return true;
+    }
+    std::this_thread::sleep_for(milliseconds(25));
+  }
+  return false;
+}
+
+class ApiOutage : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    LoadSampleRows(db_);
+    auto conn = db_.Connect();
+    ASSERT_TRUE(conn.Exec("INSERT INTO etl_s3_ingest_log (s3_object_key, last_modified, "
+                          "rows_ingested, ingested_at) VALUES ('raw/twap_statuses/a.parquet', "
+                          "'2025-11-05T01:02:03Z', 15, '2025-11-05T01:30:00.5Z')")
+                    .ok());
+  }
+  TestDatabase db_;
+};
+
+TEST_F(ApiOutage, Answers503WhileTheDatabaseIsGoneAndRecoversOnItsOwn) {
+  const UrlParts parts = PartsOf(db_);
+  TcpProxy proxy(parts.port);
+  // The password is ignored by the test server (trust) but must never show anywhere.
+  const std::string url =
+      fmt::format("postgresql://postgres:pw-Zq81xK@127.0.0.1:{}/{}", proxy.port(), parts.database);
+  ApiServer server(url, {{"API_THREADS", "2"}});
+
+  const auto healthy = HttpGet(server.port(), "/healthz");
+  ASSERT_EQ(healthy.status, 200) << healthy.body << server.Log();
+  EXPECT_EQ(ParseJson(healthy.body), json::parse(R"({"status": "ok", "database": "ok",
+    "last_ingested": {"s3_object_key": "raw/twap_statuses/a.parquet",
+      "last_modified": "2025-11-05T01:02:03Z", "ingested_at": "2025-11-05T01:30:00.500000Z",
+      "rows_ingested": 15}})"));
+  const std::string twap = HttpGet(server.port(), "/api/v1/twaps/568722").body;
+  const std::string list_target =
+      std::string("/api/v1/twaps?wallet=") + kAlice + "&start=2025-11-01&end=2025-11-04";
+  const std::string list = HttpGet(server.port(), list_target).body;
+
+  proxy.Stop();
+  for (int round = 0; round < 3; ++round) {
+    // Bounded: the client gives up after 5 s, the server answers long before.
+    HttpConnection client(server.port(), milliseconds(5000));
+    const auto health = client.Get("/healthz");
+    EXPECT_EQ(health.status, 503) << health.error;
+    EXPECT_EQ(ParseJson(health.body), json::parse(R"({"status": "unavailable",
+      "database": "unreachable", "last_ingested": null})"));
+    for (const std::string& target : {std::string("/api/v1/twaps/568722"), list_target}) {
+      const auto r = client.Get(target);
+      EXPECT_EQ(r.status, 503) << target << " " << r.error;
+      EXPECT_EQ(ParseJson(r.body), json::parse(R"({"detail": "Database unavailable"})"));
+    }
+    // Input errors are still found without the database.
+    EXPECT_EQ(client.Get("/api/v1/twaps?wallet=x").status, 422);
+  }
+  EXPECT_TRUE(server.process().Running());
+  EXPECT_GE(Metric(server.port(), "hltwap_db_pool_discarded_total"), 1);
+  EXPECT_GE(Metric(server.port(), "hltwap_db_pool_connect_failures_total"), 1);
+
+  proxy.Start();
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    status = HttpGet(server.port(), "/healthz").status;
+    if (status != 200) std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(status, 200) << server.Log();
+  EXPECT_EQ(HttpGet(server.port(), "/api/v1/twaps/568722").body, twap);
+  EXPECT_EQ(HttpGet(server.port(), list_target).body, list);
+
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("database unavailable"), std::string::npos) << log;
+  EXPECT_EQ(log.find("pw-Zq81xK"), std::string::npos) << log;
+  EXPECT_EQ(HttpGet(server.port(), "/metrics").body.find("pw-Zq81xK"), std::string::npos);
+}
+
+TEST_F(ApiOutage, StartsWhileTheDatabaseIsDown) {
+  const UrlParts parts = PartsOf(db_);
+  TcpProxy proxy(parts.port);
+  proxy.Stop();
+  ApiServer server(
+      fmt::format("postgresql://postgres@127.0.0.1:{}/{}", proxy.port(), parts.database));
+  EXPECT_EQ(HttpGet(server.port(), "/healthz").status, 503);
+  EXPECT_EQ(HttpGet(server.port(), "/docs").status, 200);
+  proxy.Start();
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    status = HttpGet(server.port(), "/api/v1/twaps/568722").status;
+    if (status != 200) std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(status, 200);
+}
+
+TEST_F(ApiOutage, HungStatementsEndIn503) {
+  ApiServer server(db_.url(), {{"DB_STATEMENT_TIMEOUT_MS", "300"}});
+  ASSERT_EQ(HttpGet(server.port(), "/api/v1/twaps/568722").status, 200);
+  auto locker = db_.Connect();
+  ASSERT_TRUE(locker.Exec("BEGIN; LOCK TABLE twap_status IN ACCESS EXCLUSIVE MODE").ok());
+  const auto r = HttpGet(server.port(), "/api/v1/twaps/568722");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(ParseJson(r.body), json::parse(R"({"detail": "Database unavailable"})"));
+  ASSERT_TRUE(locker.Exec("COMMIT").ok());
+  EXPECT_EQ(HttpGet(server.port(), "/api/v1/twaps/568722").status, 200);
+}
+
+TEST_F(ApiOutage, ExhaustedPoolAnswers503AfterTheWaitTimeout) {
+  ApiServer server(db_.url(), {{"API_THREADS", "2"},
+                               {"DB_POOL_SIZE", "1"},
+                               {"DB_POOL_TIMEOUT_MS", "200"},
+                               {"DB_STATEMENT_TIMEOUT_MS", "20000"}});
+  ASSERT_EQ(HttpGet(server.port(), "/api/v1/twaps/568722").status, 200);
+  auto locker = db_.Connect();
+  ASSERT_TRUE(locker.Exec("BEGIN; LOCK TABLE twap_status IN ACCESS EXCLUSIVE MODE").ok());
+  // This request holds the pool's only connection while it waits for the lock.
+  auto blocked = std::async(std::launch::async, [&] {
+    return HttpConnection(server.port(), milliseconds(30000)).Get("/api/v1/twaps/568722");
+  });
+  ASSERT_TRUE(WaitForLockWaiter(db_));
+  const auto r = HttpGet(server.port(), "/healthz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(ParseJson(r.body).at("database"), "unreachable");
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 1);
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_wait_timeouts_total"), 1);
+  EXPECT_GE(Metric(server.port(), "hltwap_db_pool_waits_total"), 1);
+  ASSERT_TRUE(locker.Exec("COMMIT").ok());
+  EXPECT_EQ(blocked.get().status, 200);
+  EXPECT_EQ(HttpGet(server.port(), "/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace hltwap::testing

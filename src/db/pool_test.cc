@@ -1,0 +1,157 @@
+#include "db/pool.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+
+namespace hltwap {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::TestDatabase;
+
+PgPoolOptions Options(const TestDatabase& db, size_t max_size = 2) {
+  PgPoolOptions o;
+  o.conninfo = db.url();
+  o.max_size = max_size;
+  o.acquire_timeout = milliseconds(200);
+  o.statements = {{"one", "SELECT $1::int + 1"}, {"pid", "SELECT pg_backend_pid()"}};
+  return o;
+}
+
+TEST(PgPool, ConnectsLazilyPreparesOnceAndReuses) {
+  TestDatabase db(/*migrate=*/false);
+  PgPool pool(Options(db));
+  EXPECT_EQ(pool.Stats().open, 0u);
+  std::string first_pid;
+  {
+    auto lease = pool.Acquire();
+    ASSERT_TRUE(lease.ok()) << lease.status().message();
+    EXPECT_FALSE(lease->reused());
+    auto r = lease->ExecPrepared("one", {"41"});
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->Get(0, 0), "42");
+    first_pid = std::string(lease->ExecPrepared("pid", {})->Get(0, 0));
+    EXPECT_EQ(pool.Stats().in_use, 1u);
+  }
+  EXPECT_EQ(pool.Stats().in_use, 0u);
+  auto again = pool.Acquire();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->reused());
+  EXPECT_EQ(again->ExecPrepared("pid", {})->Get(0, 0), first_pid);
+  const auto stats = pool.Stats();
+  EXPECT_EQ(stats.connects, 1u);
+  EXPECT_EQ(stats.open, 1u);
+  EXPECT_EQ(stats.max_size, 2u);
+  // A NULL parameter and an unknown statement.
+  EXPECT_EQ(again->ExecPrepared("one", {std::nullopt})->IsNull(0, 0), true);
+  EXPECT_FALSE(again->ExecPrepared("nope", {}).ok());
+}
+
+TEST(PgPool, NeverOpensMoreThanMaxSizeAndWaitsAreBounded) {
+  TestDatabase db(/*migrate=*/false);
+  PgPool pool(Options(db, /*max_size=*/1));
+  auto held = pool.Acquire();
+  ASSERT_TRUE(held.ok());
+  auto timed_out = pool.Acquire();
+  ASSERT_FALSE(timed_out.ok());
+  EXPECT_EQ(timed_out.status().kind(), ErrorKind::kRetryable);
+  EXPECT_EQ(pool.Stats().wait_timeouts, 1u);
+
+  // A waiter gets the connection as soon as it is released.
+  auto waiter = std::async(std::launch::async, [&] {
+    auto lease = pool.Acquire();
+    return lease.ok() && lease->reused();
+  });
+  std::this_thread::sleep_for(milliseconds(50));
+  { auto release = std::move(held).value(); }
+  EXPECT_TRUE(waiter.get());
+  const auto stats = pool.Stats();
+  EXPECT_EQ(stats.open, 1u);
+  EXPECT_EQ(stats.connects, 1u);
+  EXPECT_EQ(stats.waits, 2u);
+}
+
+TEST(PgPool, BrokenConnectionsAreDiscardedAndRemade) {
+  TestDatabase db(/*migrate=*/false);
+  PgPool pool(Options(db));
+  std::string pid;
+  {
+    auto lease = pool.Acquire();
+    ASSERT_TRUE(lease.ok());
+    pid = std::string(lease->ExecPrepared("pid", {})->Get(0, 0));
+  }
+  db.Scalar("SELECT pg_terminate_backend(" + pid + ")");
+  std::this_thread::sleep_for(milliseconds(100));
+  {
+    auto stale = pool.Acquire();
+    ASSERT_TRUE(stale.ok());
+    EXPECT_TRUE(stale->reused());
+    auto r = stale->ExecPrepared("one", {"1"});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().kind(), ErrorKind::kConnection) << r.status().message();
+  }
+  EXPECT_EQ(pool.Stats().discarded, 1u);
+  EXPECT_EQ(pool.Stats().open, 0u);
+  auto fresh = pool.Acquire();
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->reused());
+  EXPECT_EQ(fresh->ExecPrepared("one", {"1"})->Get(0, 0), "2");
+}
+
+TEST(PgPool, SlowStatementsTimeOutAndTheConnectionIsDropped) {
+  TestDatabase db(/*migrate=*/false);
+  auto options = Options(db);
+  options.statement_timeout = milliseconds(200);
+  options.statements.push_back({"sleep", "SELECT pg_sleep(3)"});
+  PgPool pool(options);
+  {
+    auto lease = pool.Acquire();
+    ASSERT_TRUE(lease.ok());
+    auto r = lease->ExecPrepared("sleep", {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().kind(), ErrorKind::kRetryable) << r.status().message();
+  }
+  EXPECT_EQ(pool.Stats().discarded, 1u);
+  auto next = pool.Acquire();
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->ExecPrepared("one", {"2"})->Get(0, 0), "3");
+}
+
+TEST(PgPool, UnreachableServerFailsFastDuringTheBackoff) {
+  PgPoolOptions options;
+  options.conninfo =
+      "postgresql://postgres@127.0.0.1:" + std::to_string(testing::FreePort()) + "/nodb";
+  options.reconnect_backoff = milliseconds(60000);
+  PgPool pool(options);
+  auto first = pool.Acquire();
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().kind(), ErrorKind::kConnection);
+  auto second = pool.Acquire();
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().kind(), ErrorKind::kConnection);
+  EXPECT_EQ(pool.Stats().connect_failures, 1u);  // the second did not try again
+  EXPECT_EQ(pool.Stats().open, 0u);
+}
+
+TEST(PgPool, AStatementThatCannotBePreparedIsAnError) {
+  TestDatabase db(/*migrate=*/false);
+  auto options = Options(db);
+  options.statements.push_back({"broken", "SELECT FROM no_such_table"});
+  PgPool pool(options);
+  auto lease = pool.Acquire();
+  ASSERT_FALSE(lease.ok());
+  EXPECT_NE(lease.status().message().find("preparing broken"), std::string::npos)
+      << lease.status().message();
+  EXPECT_EQ(pool.Stats().open, 0u);
+  // Not an unreachable server: the next attempt connects again.
+  EXPECT_FALSE(pool.Acquire().ok());
+  EXPECT_EQ(pool.Stats().connect_failures, 2u);
+}
+
+}  // namespace
+}  // namespace hltwap

@@ -1,0 +1,130 @@
+// The API's statements use the spec's indexes on a table large enough for the planner to care
+// (200k rows, analysed), both as custom plans and as the generic plans prepared statements
+// may switch to.
+#include <gtest/gtest.h>
+
+#include "api/queries.h"
+#include "tests/support/test_database.h"
+
+namespace hltwap::testing {
+namespace {
+
+std::string PlanText(const Result<PgResult>& result) {
+  EXPECT_TRUE(result.ok()) << result.status().message();
+  if (!result.ok()) return {};
+  std::string plan;
+  for (int r = 0; r < result->rows(); ++r) plan += std::string(result->Get(r, 0)) + "\n";
+  return plan;
+}
+
+class ApiExplain : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = new TestDatabase();
+    auto conn = db_->Connect();
+    // 2,000 wallets, 100,000 TWAPs of two rows each, ten seconds apart.
+    const auto st = conn.Exec(R"sql(
+      INSERT INTO twap_status (twap_id, wallet, ts, asset, side, size_requested, size_executed,
+                               notional_executed, status, duration_minutes, s3_object_key,
+                               raw_payload, created_at)
+      SELECT (i / 2)::text,
+             '0x' || lpad(to_hex((i / 2) % 2000), 40, '0'),
+             '2025-01-01T00:00:00Z'::timestamptz + i * interval '10 seconds',
+             (ARRAY['BTC', 'ETH', 'SOL', 'HYPE'])[1 + (i / 2) % 4], 'B', 1.5, i % 2, 10.25,
+             CASE WHEN i % 2 = 0 THEN 'activated' ELSE 'finished' END, 30, 'bench',
+             jsonb_build_object('twap_id', i / 2, 'i', i),
+             '2025-01-01T00:00:00Z'::timestamptz + (i / 2) * interval '20 seconds'
+      FROM generate_series(0, 199999) AS i;
+      INSERT INTO etl_s3_ingest_log (s3_object_key, last_modified, rows_ingested)
+      SELECT 'raw/' || i || '.parquet', now(), 100 FROM generate_series(1, 50) AS i;
+      ANALYZE twap_status;
+      ANALYZE etl_s3_ingest_log;
+    )sql");
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    db_ = nullptr;
+  }
+
+  struct Statement {
+    std::string_view name;
+    std::string_view sql;
+    std::vector<PgParam> params;
+    std::string_view index;  // the index the plan must use on twap_status
+  };
+
+  static std::vector<Statement> Statements() {
+    const char* wallet = "0x00000000000000000000000000000000000004d2";
+    return {
+        {api::kTwapsLatestName,
+         api::kTwapsLatestSql,
+         {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", std::nullopt, std::nullopt,
+          std::nullopt, "501"},
+         "twap_status_wallet_ts_idx"},
+        {api::kTwapsLatestName,
+         api::kTwapsLatestSql,
+         {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", "SOL", "2025-01-10T00:00:00Z",
+          "12345", "501"},
+         "twap_status_wallet_ts_idx"},
+        {api::kTwapsWithRowsName,
+         api::kTwapsWithRowsSql,
+         {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", std::nullopt, std::nullopt,
+          std::nullopt, "501"},
+         "twap_status_wallet_ts_idx"},
+        {api::kTwapsWithRowsName,
+         api::kTwapsWithRowsSql,
+         {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", "BTC", "2025-01-10T00:00:00Z",
+          "12345", "6"},
+         "twap_status_wallet_ts_idx"},
+        {api::kTwapRowsName, api::kTwapRowsSql, {"4242"}, "twap_status_twap_id_idx"},
+    };
+  }
+
+  static TestDatabase* db_;
+};
+
+TestDatabase* ApiExplain::db_ = nullptr;
+
+TEST_F(ApiExplain, CustomPlansUseTheIndexes) {
+  auto conn = db_->Connect();
+  for (const auto& s : Statements()) {
+    const std::string plan = PlanText(conn.Query("EXPLAIN " + std::string(s.sql), s.params));
+    EXPECT_NE(plan.find(s.index), std::string::npos) << s.name << "\n" << plan;
+    EXPECT_EQ(plan.find("Seq Scan on twap_status"), std::string::npos) << s.name << "\n" << plan;
+  }
+}
+
+TEST_F(ApiExplain, GenericPlansUseTheIndexes) {
+  auto conn = db_->Connect();
+  ASSERT_TRUE(conn.Exec("SET plan_cache_mode = force_generic_plan").ok());
+  for (const auto& s : Statements()) {
+    ASSERT_TRUE(conn.Exec("DEALLOCATE ALL").ok());
+    const auto prepared = conn.Exec("PREPARE statement AS " + std::string(s.sql));
+    ASSERT_TRUE(prepared.ok()) << prepared.message();
+    // EXECUTE takes no bind parameters: the values go in as escaped literals.
+    std::string arguments;
+    for (const auto& param : s.params) {
+      if (!arguments.empty()) arguments += ", ";
+      if (!param) {
+        arguments += "NULL";
+        continue;
+      }
+      char* literal = PQescapeLiteral(conn.get(), param->data(), param->size());
+      arguments += literal;
+      PQfreemem(literal);
+    }
+    const std::string plan = PlanText(conn.Query("EXPLAIN EXECUTE statement(" + arguments + ")"));
+    EXPECT_NE(plan.find(s.index), std::string::npos) << s.name << "\n" << plan;
+    EXPECT_EQ(plan.find("Seq Scan on twap_status"), std::string::npos) << s.name << "\n" << plan;
+  }
+}
+
+TEST_F(ApiExplain, HealthQueryDoesNotTouchTwapStatus) {
+  auto conn = db_->Connect();
+  const std::string plan = PlanText(conn.Query("EXPLAIN " + std::string(api::kLastIngestedSql)));
+  EXPECT_EQ(plan.find("twap_status"), std::string::npos) << plan;
+}
+
+}  // namespace
+}  // namespace hltwap::testing

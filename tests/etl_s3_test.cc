@@ -175,6 +175,11 @@ TEST(EtlS3, SelectionFlags) {
   EXPECT_EQ(since_again.out, "");
 
   moto.ClearRecording();
+  auto one_dry = RunEtlCommand({"--object-key", "raw/old1.parquet", "--dry-run"}, env);
+  ASSERT_EQ(one_dry.exit_code, 0) << one_dry.err;
+  EXPECT_EQ(one_dry.out.substr(0, one_dry.out.find('\t')), "raw/old1.parquet") << one_dry.out;
+  EXPECT_EQ(std::count(one_dry.out.begin(), one_dry.out.end(), '\n'), 1) << one_dry.out;
+  EXPECT_TRUE(ObjectGets(moto).empty()) << "a dry run makes no GetObject";
   auto one = RunEtlCommand({"--object-key", "raw/old1.parquet"}, env);
   ASSERT_EQ(one.exit_code, 0) << one.err;
   auto one_again = RunEtlCommand({"--object-key", "raw/old1.parquet"}, env);

@@ -438,7 +438,8 @@ Result<EtlSummary> RunEtl(const Config& config, const EtlOptions& options, std::
   int64_t total_bytes = 0;
   for (const auto& item : items) total_bytes += item.size;
   run.items = std::move(items);
-  Progress progress(options.progress_bar.value_or(Progress::StderrIsInteractive()),
+  Progress progress(options.progress_bar.value_or(Progress::StderrIsInteractive() &&
+                                                  config.log_format == LogFormat::kText),
                     static_cast<int64_t>(run.items.size()), total_bytes);
   progress.AddSkipped(already_done);
   run.progress = &progress;

@@ -37,7 +37,7 @@ struct EtlOptions {
   bool reprocess = false;  // load objects even when done
   bool dry_run = false;    // list what would be loaded on `listing`; no GetObject, no writes
   unsigned jobs = 1;
-  std::optional<bool> progress_bar;  // unset: when stderr is a terminal
+  std::optional<bool> progress_bar;  // unset: when stderr is a terminal and logs are text
 };
 
 // The ingest log key of a local file: "file://" and its absolute, canonical path, so that the

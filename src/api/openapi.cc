@@ -38,7 +38,7 @@ constexpr std::string_view kOpenApiJson = R"json(
           {"name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page (opaque).", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Cursor"}}
         ],
         "responses": {
-          "200": {"description": "One page of the wallet's TWAPs.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwapListResponse"}}}},
+          "200": {"description": "One page of the wallet's TWAPs.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwapListResponse"}}}, "links": {"GetFirstTwap": {"operationId": "get_twap", "parameters": {"twap_id": "$response.body#/twaps/0/twap_id"}, "description": "Every row of the first TWAP of the page."}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},

@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" with status 0; every real parse error is a usage error.
+    return app.exit(e) == 0 ? hltwap::kExitOk : hltwap::kExitUsage;
   }
   return exit_code;
 }

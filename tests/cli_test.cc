@@ -27,8 +27,10 @@ TEST(Cli, HelpDescribesEverySubcommandAndOption) {
 }
 
 TEST(Cli, UnknownSubcommandIsAUsageError) {
-  auto r = Hltwap({"frobnicate"});
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(Hltwap({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Hltwap({"db", "init", "--no-such-flag"}).exit_code, 2);
+  EXPECT_EQ(Hltwap({"etl", "--jobs", "abc"}).exit_code, 2);
+  EXPECT_EQ(Hltwap({"--version"}).exit_code, 0);
 }
 
 TEST(Cli, DbInitTwiceSucceeds) {

@@ -27,12 +27,12 @@ TEST(Cursor, RejectsAnythingItDidNotWrite) {
       good + "=",                       // padding
       good.substr(0, good.size() - 1),  // truncated
       good + "A",
-      "djE6",                              // "v1:"
-      "djE6eDo1Njg3MjI",                   // "v1:x:568722"
-      EncodeCursor({1, ""}),               // empty twap_id
-      "djI6MTo1Njg3MjI",                   // "v2:1:568722"
-      "djE6KzE6NTY4NzIy",                  // "v1:+1:568722"
-      "djE6MDE6NTY4NzIy",                  // "v1:01:568722"
+      "djE6",                             // "v1:"
+      "djE6eDo1Njg3MjI",                  // "v1:x:568722"
+      EncodeCursor({1, ""}),              // empty twap_id
+      "djI6MTo1Njg3MjI",                  // "v2:1:568722"
+      "djE6KzE6NTY4NzIy",                 // "v1:+1:568722"
+      "djE6MDE6NTY4NzIy",                 // "v1:01:568722"
       "djE6MjUzNDAyMzAwODAwMDAwMDAwOjU",  // 10000-01-01: past year 9999
       std::string(2000, 'A'),
       "a b",

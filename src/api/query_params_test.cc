@@ -7,9 +7,9 @@
 namespace hltwap::api {
 namespace {
 
-QueryParams Window(QueryParams extra = {}) {
+QueryParams Window(const QueryParams& extra = {}) {
   QueryParams p = {{"wallet", "0xABC"}, {"start", "2025-11-01"}, {"end", "2025-11-04T00:00:00Z"}};
-  for (auto& [k, v] : extra) p[k] = v;
+  for (const auto& [k, v] : extra) p[k] = v;
   return p;
 }
 
@@ -86,6 +86,7 @@ TEST(QueryParams, EveryProblemIsReportedInParameterOrder) {
                               {"limit", "0x10"},
                               {"cursor", "!"}});
   std::vector<std::string> types;
+  types.reserve(issues.size());
   for (const auto& i : issues) types.push_back(i.type + "@" + i.loc[1]);
   EXPECT_EQ(types, (std::vector<std::string>{
                        "string_too_short@wallet", "datetime_from_date_parsing@start", "missing@end",

@@ -31,7 +31,7 @@ class RouterTest : public ::testing::Test {
   }
 
   static Request Make(http::verb method, std::string_view target,
-                      std::vector<std::pair<http::field, std::string>> headers = {}) {
+                      const std::vector<std::pair<http::field, std::string>>& headers = {}) {
     Request r{method, target, 11};
     for (const auto& [field, value] : headers) r.set(field, value);
     return r;

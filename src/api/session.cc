@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kReadChunk = 4096;
 constexpr auto kLingerTime = std::chrono::milliseconds(500);
-constexpr size_t kMaxLingerBytes = 64 * 1024;
+constexpr size_t kMaxLingerBytes = size_t{64} * 1024;
 
 std::string PeerAddress(const asio::ip::tcp::socket& socket) {
   boost::system::error_code ec;

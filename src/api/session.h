@@ -18,8 +18,8 @@
 namespace hltwap::api {
 
 struct SessionLimits {
-  size_t max_header_bytes = 8 * 1024;  // request line and headers
-  size_t max_body_bytes = 16 * 1024;   // GET only: any body is small
+  size_t max_header_bytes = size_t{8} * 1024;  // request line and headers
+  size_t max_body_bytes = size_t{16} * 1024;   // GET only: any body is small
   // Waiting for the first byte of a request (a new connection, or between keep-alive requests).
   std::chrono::milliseconds idle_timeout{5000};
   // Silence allowed while a request is arriving.

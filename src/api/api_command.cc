@@ -39,12 +39,13 @@ int RunApi(const ApiFlags& flags) {
         "/docs will not render",
         assets.directory());
   }
-  log::Info("database {} (pool of {} connections)", DescribeConninfo(config->database_conninfo),
-            pool_options->max_size);
+  const std::string detail =
+      fmt::format("database {}, pool of up to {} connections",
+                  DescribeConninfo(config->database_conninfo), pool_options->max_size);
   PgPool pool(std::move(pool_options).value());
   api::Metrics metrics;
   const api::Router router(pool, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
-  const Status served = api::RunServer(*server_options, router, metrics);
+  const Status served = api::RunServer(*server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
   return kExitOk;
 }

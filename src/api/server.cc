@@ -249,11 +249,12 @@ Result<PgPoolOptions> PoolOptionsFromEnvironment(const Config& config, unsigned 
   return o;
 }
 
-Status RunServer(const ServerOptions& options, const Router& router, Metrics& metrics) {
+Status RunServer(const ServerOptions& options, const Router& router, Metrics& metrics,
+                 std::string_view detail) {
   Server server(options, router, metrics);
   HLTWAP_RETURN_IF_ERROR(server.Listen());
-  log::Info("hltwap api listening on {} ({} thread(s); docs at {}/docs)", server.Url(),
-            options.threads, server.Url());
+  log::Info("hltwap api listening on {} (docs at {}/docs; {} thread(s){}{})", server.Url(),
+            server.Url(), options.threads, detail.empty() ? "" : "; ", detail);
   server.Run();
   log::Info("hltwap api stopped");
   return Status::Ok();

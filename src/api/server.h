@@ -37,6 +37,8 @@ Result<ServerOptions> ServerOptionsFromEnvironment(const Config& config);
 Result<PgPoolOptions> PoolOptionsFromEnvironment(const Config& config, unsigned threads);
 
 // Serves until SIGTERM or SIGINT; returns once stopped. Fails only when it cannot listen.
-Status RunServer(const ServerOptions& options, const Router& router, Metrics& metrics);
+// Logs one line at start: the URL, the threads and `detail` (the database, the pool).
+Status RunServer(const ServerOptions& options, const Router& router, Metrics& metrics,
+                 std::string_view detail = {});
 
 }  // namespace hltwap::api

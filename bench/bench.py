@@ -276,7 +276,9 @@ def cmd_report(results_path, md_path, json_path):
              "|---|---:|---:|---:|---|---|"]
     for row in rows:
         lines.append("| " + " | ".join(str(x) for x in row) + " |")
-    notes = g("notes", [])
+    notes = list(g("notes", []))
+    if g("aborted"):
+        notes.insert(0, f"the run stopped early ({g('aborted')}): figures shown n/a were not measured")
     if notes:
         lines.append("")
         lines.extend(f"- {n}" for n in notes)

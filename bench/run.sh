@@ -76,8 +76,15 @@ databases=()
 api_pid=
 moto_pid=
 private_dir=
+reported=0
 cleanup() {
+  local rc=$?
   set +e
+  if [ "$reported" = 0 ] && [ -f "$results" ]; then
+    put aborted "exit status $rc"
+    "${bench_py[@]}" report "$results" "$root/bench/results/latest.md" "$root/bench/results/latest.json"
+    log "stopped early (exit status $rc): the table above has what was measured"
+  fi
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
   [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null
   for db in "${databases[@]+"${databases[@]}"}"; do
@@ -248,7 +255,10 @@ if [ "$etl_ok" = 1 ]; then
     s3_dir=$data/s3_subset
     rm -rf "$s3_dir"
     mkdir -p "$s3_dir"
-    find "$files" -name '*.parquet' | sort | head -n "$s3_files" | xargs -r ln -t "$s3_dir"
+    python3 -c 'import os, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for name in sorted(f for f in os.listdir(src) if f.endswith(".parquet"))[:n]:
+    os.link(os.path.join(src, name), os.path.join(dst, name))' "$files" "$s3_dir" "$s3_files"
     s3_ref_db=${db_prefix}_s3ref
     create_db "$s3_ref_db"
     log "ETL: reference local run of the $s3_files files served through S3"
@@ -389,4 +399,5 @@ put load_average_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 put finished_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 put notes "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "${notes[@]+"${notes[@]}"}")"
 "${bench_py[@]}" report "$results" "$root/bench/results/latest.md" "$root/bench/results/latest.json"
+reported=1
 exit $failed

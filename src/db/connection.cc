@@ -88,21 +88,24 @@ Status PgConnection::Exec(std::string_view sql) {
   return LastError(r.get());
 }
 
-Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<PgParam>& params) {
-  std::vector<std::string> storage;
-  storage.reserve(params.size());
-  std::vector<const char*> values;
-  values.reserve(params.size());
+PgParamArray::PgParamArray(const std::vector<PgParam>& params) {
+  // Reserved up front: values_ points into storage_, which must not reallocate.
+  storage_.reserve(params.size());
+  values_.reserve(params.size());
   for (const auto& p : params) {
     if (p) {
-      storage.emplace_back(*p);
-      values.push_back(storage.back().c_str());
+      storage_.emplace_back(*p);
+      values_.push_back(storage_.back().c_str());
     } else {
-      values.push_back(nullptr);
+      values_.push_back(nullptr);
     }
   }
-  PgResult r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                          values.data(), nullptr, nullptr, 0));
+}
+
+Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<PgParam>& params) {
+  const PgParamArray values(params);
+  PgResult r(PQexecParams(conn_.get(), sql.c_str(), values.size(), nullptr, values.values(),
+                          nullptr, nullptr, 0));
   const auto st = PQresultStatus(r.get());
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
   return LastError(r.get());

@@ -45,6 +45,18 @@ class PgResult {
 // A parameter in text form; nullopt is SQL NULL.
 using PgParam = std::optional<std::string_view>;
 
+// NUL-terminated copies of text parameters, laid out as libpq's *Params functions take them.
+class PgParamArray {
+ public:
+  explicit PgParamArray(const std::vector<PgParam>& params);
+  int size() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const { return values_.data(); }
+
+ private:
+  std::vector<std::string> storage_;
+  std::vector<const char*> values_;
+};
+
 class PgConnection {
  public:
   // Connects with a bounded connect timeout; the error names host, port and database, never

@@ -164,22 +164,11 @@ PgPool::Lease::~Lease() {
 
 Result<PgResult> PgPool::Lease::ExecPrepared(const std::string& name,
                                              const std::vector<PgParam>& params) {
-  std::vector<std::string> storage;
-  storage.reserve(params.size());
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) {
-    if (p) {
-      storage.emplace_back(*p);
-      values.push_back(storage.back().c_str());
-    } else {
-      values.push_back(nullptr);
-    }
-  }
+  const PgParamArray values(params);
   const auto deadline = Clock::now() + pool_->options_.statement_timeout;
   return SendAndWait(*conn_, deadline, [&](PGconn* c) {
-    return PQsendQueryPrepared(c, name.c_str(), static_cast<int>(values.size()), values.data(),
-                               nullptr, nullptr, 0);
+    return PQsendQueryPrepared(c, name.c_str(), values.size(), values.values(), nullptr, nullptr,
+                               0);
   });
 }
 

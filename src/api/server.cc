@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/config.h"
 #include "common/log.h"
 
 namespace hltwap::api {
@@ -27,19 +28,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr auto kDrainPollInterval = std::chrono::milliseconds(20);
 constexpr auto kAcceptErrorPause = std::chrono::milliseconds(100);
-
-Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  const std::string_view view(text);
-  int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(view.data(), view.data() + view.size(), value);
-  if (ec != std::errc() || ptr != view.data() + view.size() || value < min || value > max) {
-    return Status::InvalidArgument(
-        fmt::format("{} must be an integer from {} to {} (got '{}')", name, min, max, view));
-  }
-  return value;
-}
 
 Result<std::chrono::milliseconds> EnvMillis(const char* name, int64_t fallback) {
   constexpr int64_t kHour = 3'600'000;

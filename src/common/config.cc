@@ -53,18 +53,6 @@ std::string ParseDotEnvValue(std::string_view raw) {
   return std::string(raw);
 }
 
-Result<unsigned> ParseUnsigned(const char* name, unsigned min, unsigned max, unsigned fallback) {
-  const std::string text = GetEnv(name);
-  if (text.empty()) return fallback;
-  unsigned value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
-    return Status::InvalidArgument(
-        fmt::format("{} must be an integer from {} to {} (got '{}')", name, min, max, text));
-  }
-  return value;
-}
-
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> out;
   size_t pos = 0;
@@ -80,6 +68,18 @@ std::vector<std::string> SplitList(const std::string& text) {
 }
 
 }  // namespace
+
+Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t fallback) {
+  const std::string text = GetEnv(name);
+  if (text.empty()) return fallback;
+  int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
+    return Status::InvalidArgument(
+        fmt::format("{} must be an integer from {} to {} (got '{}')", name, min, max, text));
+  }
+  return value;
+}
 
 Status LoadDotEnv(const std::string& path) {
   std::ifstream in(path);
@@ -129,10 +129,12 @@ Result<Config> LoadConfig(bool need_database) {
   }
 
   c.api_host = GetEnv("API_HOST", c.api_host);
-  HLTWAP_ASSIGN_OR_RETURN(const unsigned port, ParseUnsigned("API_PORT", 1, 65535, c.api_port));
+  HLTWAP_ASSIGN_OR_RETURN(const int64_t port, EnvInteger("API_PORT", 1, 65535, c.api_port));
   c.api_port = static_cast<uint16_t>(port);
-  HLTWAP_ASSIGN_OR_RETURN(c.api_threads, ParseUnsigned("API_THREADS", 0, 1024, 0));
-  HLTWAP_ASSIGN_OR_RETURN(c.db_pool_size, ParseUnsigned("DB_POOL_SIZE", 0, 1024, 0));
+  HLTWAP_ASSIGN_OR_RETURN(const int64_t threads, EnvInteger("API_THREADS", 0, 1024, 0));
+  c.api_threads = static_cast<unsigned>(threads);
+  HLTWAP_ASSIGN_OR_RETURN(const int64_t pool_size, EnvInteger("DB_POOL_SIZE", 0, 1024, 0));
+  c.db_pool_size = static_cast<unsigned>(pool_size);
   c.cors_origins = SplitList(GetEnv("CORS_ORIGINS"));
 
   c.twap_ts_column = GetEnv("TWAP_TS_COLUMN");

@@ -42,6 +42,10 @@ struct Config {
 // environment. Variables already set win, as with python-dotenv. A missing file is not an error.
 Status LoadDotEnv(const std::string& path);
 
+// An integer environment variable within [min, max]; unset or empty gives `fallback`. The error
+// names the variable.
+Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t fallback);
+
 // Reads every variable. `need_database` makes an unset DATABASE_URL an error. Errors name the
 // variable in one line and never echo a secret.
 Result<Config> LoadConfig(bool need_database);

@@ -243,12 +243,17 @@ def cmd_report(results_path, md_path, json_path):
                  fmt_num(mb(big), 1),
                  f"{fmt_num(g('mem_small_rows'))} rows: {fmt_num(mb(small), 1)}",
                  fmt_num(r4, 2), "≤ 1.25 (flat)", verdict(r4, 1.25, higher_is_better=False)])
+    def errors(w):
+        n = sum(w.get(k, 0) for k in ("errors_connect", "errors_read", "errors_write",
+                                        "errors_status", "errors_timeout"))
+        return f" ({n} errors)" if n else ""
+
     for c in g("concurrency_levels", []):
         api = g(f"api_c{c}") or {}
         pgb = g(f"pgbench_c{c}") or {}
         rr = ratio(api.get("rps"), pgb.get("tps"))
         target = c == g("target_concurrency")
-        rows.append([f"API /api/v1/twaps, {c} conn (req/s)", fmt_num(api.get("rps")),
+        rows.append([f"API /api/v1/twaps, {c} conn (req/s)", fmt_num(api.get("rps")) + errors(api),
                      f"pgbench {fmt_num(pgb.get('tps'))} tps", fmt_num(rr, 2),
                      "≥ 0.80" if target else "(info)", verdict(rr, 0.8) if target else ""])
         rp = ratio(api.get("p99_ms"), pgb.get("p99_ms"))
@@ -260,7 +265,7 @@ def cmd_report(results_path, md_path, json_path):
     for c in g("concurrency_levels", []):
         h = g(f"healthz_c{c}") or {}
         rows.append([f"/healthz floor, {c} conn (req/s; p50 / p99 ms)",
-                     f"{fmt_num(h.get('rps'))}; "
+                     f"{fmt_num(h.get('rps'))}{errors(h)}; "
                      f"{fmt_num(h.get('p50_ms'), 2)} / {fmt_num(h.get('p99_ms'), 2)}",
                      "", "", "", ""])
     rows.append(["API peak RSS under load, VmHWM (MiB)", fmt_num(mb(g("api_vmhwm_kb")), 1),

@@ -358,14 +358,16 @@ if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql "$root/src/api" "$api_sql_json"
     pgbench_args=()
     for f in "$work"/pgbench/*.sql; do pgbench_args+=(-f "$f@1"); done
     while read -r define; do pgbench_args+=(-D "$define"); done <"$work/pgbench/defines.txt"
-    wrk -t 2 -c 16 -d "${warmup_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" -- "$work/urls.txt" \
+    WRK_CONNECTIONS=16 wrk -t 2 -c 16 -d "${warmup_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" -- "$work/urls.txt" \
       >/dev/null
     for c in $concurrency; do
       threads=$((c < 2 ? c : 2))
       log "API: wrk, $c connections, ${api_seconds}s"
-      wrk -t "$threads" -c "$c" -d "${api_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" \
+      WRK_CONNECTIONS=$c wrk -t "$threads" -c "$c" -d "${api_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" \
         "$base" -- "$work/urls.txt" >"$work/logs/wrk_c$c.log" 2>&1
       put "api_c$c" "$(grep '^{' "$work/logs/wrk_c$c.log")"
+      # Requests wrk gave up on may still be queued in the API: let them finish first.
+      curl -s -o /dev/null --max-time 60 "$base/healthz" || true
       log "API: pgbench, $c connections, ${api_seconds}s"
       rm -f "$work"/logs/pgbench_c"$c".*
       pgbench -n -M prepared -c "$c" -j "$threads" -T "$api_seconds" --log \
@@ -375,7 +377,7 @@ if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql "$root/src/api" "$api_sql_json"
       put "pgbench_c$c" "$("${bench_py[@]}" pglog "$work/logs/pgbench_c$c." |
         python3 -c 'import json,sys; d=json.load(sys.stdin); d["tps"]=float(sys.argv[1]); print(json.dumps(d))' "$tps")"
       log "API: /healthz, $c connections, ${healthz_seconds}s"
-      wrk -t "$threads" -c "$c" -d "${healthz_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" \
+      WRK_CONNECTIONS=$c wrk -t "$threads" -c "$c" -d "${healthz_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" "$base" \
         -- "$work/healthz.txt" >"$work/logs/healthz_c$c.log" 2>&1
       put "healthz_c$c" "$(grep '^{' "$work/logs/healthz_c$c.log")"
     done

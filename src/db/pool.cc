@@ -15,6 +15,11 @@ bool Usable(const PgConnection& conn) {
   return conn.ok() && PQtransactionStatus(conn.get()) == PQTRANS_IDLE;
 }
 
+// The server's statement_timeout is how a slow statement normally ends, leaving the connection
+// usable; the client's own deadline comes this much later and only catches a server that has
+// stopped answering (the connection is then dropped).
+constexpr auto kClientDeadlineGrace = std::chrono::milliseconds(1000);
+
 // Sends one command with `send` and collects its result, waiting at most until `deadline`.
 // libpq's blocking calls have no timeout of their own, so the wait is a poll() on its socket.
 Result<PgResult> SendAndWait(PgConnection& conn, Clock::time_point deadline,
@@ -66,7 +71,7 @@ Result<PgConnection> PgPool::Open(bool& unreachable) {
     return connected.status();
   }
   PgConnection conn = std::move(connected).value();
-  const auto deadline = Clock::now() + options_.statement_timeout;
+  const auto deadline = Clock::now() + options_.statement_timeout + kClientDeadlineGrace;
   // The server gives up on runaway statements itself too.
   const std::string set_timeout =
       fmt::format("SET statement_timeout = {}", options_.statement_timeout.count());
@@ -165,7 +170,7 @@ PgPool::Lease::~Lease() {
 Result<PgResult> PgPool::Lease::ExecPrepared(const std::string& name,
                                              const std::vector<PgParam>& params) {
   const PgParamArray values(params);
-  const auto deadline = Clock::now() + pool_->options_.statement_timeout;
+  const auto deadline = Clock::now() + pool_->options_.statement_timeout + kClientDeadlineGrace;
   return SendAndWait(*conn_, deadline, [&](PGconn* c) {
     return PQsendQueryPrepared(c, name.c_str(), values.size(), values.values(), nullptr, nullptr,
                                0);

@@ -103,7 +103,7 @@ TEST(PgPool, BrokenConnectionsAreDiscardedAndRemade) {
   EXPECT_EQ(fresh->ExecPrepared("one", {"1"})->Get(0, 0), "2");
 }
 
-TEST(PgPool, SlowStatementsTimeOutAndTheConnectionIsDropped) {
+TEST(PgPool, SlowStatementsAreCancelledByTheServerAndTheConnectionKept) {
   TestDatabase db(/*migrate=*/false);
   auto options = Options(db);
   options.statement_timeout = milliseconds(200);
@@ -112,6 +112,29 @@ TEST(PgPool, SlowStatementsTimeOutAndTheConnectionIsDropped) {
   {
     auto lease = pool.Acquire();
     ASSERT_TRUE(lease.ok());
+    auto r = lease->ExecPrepared("sleep", {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().kind(), ErrorKind::kRetryable) << r.status().message();
+  }
+  EXPECT_EQ(pool.Stats().discarded, 0u);
+  auto next = pool.Acquire();
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->ExecPrepared("one", {"2"})->Get(0, 0), "3");
+  EXPECT_EQ(pool.Stats().connects, 1u);
+}
+
+TEST(PgPool, AServerThatStopsAnsweringHitsTheClientDeadlineAndTheConnectionIsDropped) {
+  TestDatabase db(/*migrate=*/false);
+  auto options = Options(db);
+  options.statement_timeout = milliseconds(200);
+  // With the server's own timeout switched off, only the client's deadline can end the sleep.
+  options.statements.push_back({"no_server_timeout", "SET statement_timeout = 0"});
+  options.statements.push_back({"sleep", "SELECT pg_sleep(5)"});
+  PgPool pool(options);
+  {
+    auto lease = pool.Acquire();
+    ASSERT_TRUE(lease.ok());
+    ASSERT_TRUE(lease->ExecPrepared("no_server_timeout", {}).ok());
     auto r = lease->ExecPrepared("sleep", {});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().kind(), ErrorKind::kRetryable) << r.status().message();

@@ -93,6 +93,9 @@ TEST(Migrations, CreateTheSpecTablesExactly) {
       "CREATE INDEX twap_status_wallet_ts_idx ON public.twap_status USING btree (wallet, ts)");
   EXPECT_EQ(IndexDef(db, "twap_status_twap_id_idx"),
             "CREATE INDEX twap_status_twap_id_idx ON public.twap_status USING btree (twap_id)");
+  EXPECT_EQ(IndexDef(db, "etl_s3_ingest_log_done_idx"),
+            "CREATE INDEX etl_s3_ingest_log_done_idx ON public.etl_s3_ingest_log USING btree "
+            "(ingested_at DESC NULLS LAST, s3_object_key DESC) WHERE (error_text IS NULL)");
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM schema_migrations"),
             std::to_string(AllMigrations().size()));
 }

@@ -177,12 +177,15 @@ asio::awaitable<bool> Session::Send(Response response, const Request* request, b
   if (!head) message.body() = beast::span<const char>(payload.data(), payload.size());
   message.content_length(payload.size());
 
+  // Counted before the first byte leaves: a client that has read a response finds it in
+  // /metrics, whichever thread serves its next request. The duration is the time to answer.
+  const std::string_view method =
+      request != nullptr ? beast::http::to_string(request->method()) : "-";
+  metrics_.RecordRequest(method, response.route, response.status,
+                         std::chrono::duration<double>(Clock::now() - started).count());
   stream_.expires_after(limits_.write_timeout);
   auto [ec, written] = co_await beast::http::async_write(stream_, message, kNoThrow);
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  const std::string_view method =
-      request != nullptr ? beast::http::to_string(request->method()) : "-";
-  metrics_.RecordRequest(method, response.route, response.status, seconds);
   log::Info("{} {} {} {}B {:.1f}ms {}", method,
             request != nullptr ? LoggedPath(request->target()) : "-", response.status,
             head ? 0 : payload.size(), seconds * 1000, peer_);

@@ -1,5 +1,5 @@
 // The committed sample file: Arrow C++ links and reads it, it is what its generator writes, and
-// it has the shape DESIGN §3 asks of it.
+// it has the shape docs/design.md ("Data semantics") describes.
 #include <arrow/api.h>
 #include <arrow/io/file.h>
 #include <gtest/gtest.h>
@@ -29,9 +29,8 @@ std::string SamplePath() {
 
 TEST(SampleData, CommittedFileIsWhatTheGeneratorWrites) {
   const std::string fresh = ::testing::TempDir() + "/sample_regenerated.parquet";
-  auto r = RunProcess({std::string(HLTWAP_BINARY).substr(0, std::string(HLTWAP_BINARY).rfind('/')) +
-                           "/make_sample_parquet",
-                       fresh});
+  const std::string binary = HltwapBinary();
+  auto r = RunProcess({binary.substr(0, binary.rfind('/')) + "/make_sample_parquet", fresh});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto committed = ReadParquet(SamplePath());
   auto regenerated = ReadParquet(fresh);

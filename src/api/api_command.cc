@@ -41,7 +41,7 @@ int RunApi(const ApiFlags& flags) {
   }
   const std::string detail =
       fmt::format("database {}, pool of up to {} connections",
-                  DescribeConninfo(config->database_conninfo), pool_options->max_size);
+                  DescribeConninfo(pool_options->conninfo), pool_options->max_size);
   PgPool pool(std::move(pool_options).value());
   api::Metrics metrics;
   const api::Router router(pool, metrics, assets, {config->cors_origins, HLTWAP_VERSION});

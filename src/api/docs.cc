@@ -80,7 +80,7 @@ Decimals are exact strings; timestamps are UTC.</p>
 std::string DocsAssets::DefaultDirectory() {
   const char* dir = std::getenv("HLTWAP_ASSETS_DIR");
   if (dir != nullptr && *dir != '\0') return dir;
-  return std::string(HLTWAP_SOURCE_DIR) + "/node_modules/swagger-ui-dist";
+  return HLTWAP_DEFAULT_ASSETS_DIR;
 }
 
 DocsAssets DocsAssets::Load(const std::string& dir) {

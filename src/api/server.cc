@@ -17,6 +17,7 @@
 
 #include "common/config.h"
 #include "common/log.h"
+#include "db/database_url.h"
 
 namespace hltwap::api {
 namespace {
@@ -225,7 +226,7 @@ Result<ServerOptions> ServerOptionsFromEnvironment(const Config& config) {
 
 Result<PgPoolOptions> PoolOptionsFromEnvironment(const Config& config, unsigned threads) {
   PgPoolOptions o;
-  o.conninfo = config.database_conninfo;
+  HLTWAP_ASSIGN_OR_RETURN(o.conninfo, DatabaseConninfo(config));
   o.max_size = config.db_pool_size != 0 ? config.db_pool_size : 2 * threads;
   HLTWAP_ASSIGN_OR_RETURN(o.acquire_timeout,
                           EnvMillis("DB_POOL_TIMEOUT_MS", o.acquire_timeout.count()));

@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "common/log.h"
-#include "db/database_url.h"
 
 namespace hltwap {
 namespace {
@@ -121,11 +120,6 @@ Result<Config> LoadConfig(bool need_database) {
       return Status::InvalidArgument(
           "DATABASE_URL is not set (example: postgresql://user:pass@localhost:5432/hyperliquid)");
     }
-  } else {
-    auto conninfo = ToLibpqConninfo(c.database_url);
-    if (!conninfo.ok()) return conninfo.status();
-    c.database_conninfo = std::move(conninfo).value();
-    RegisterSecretsOfConninfo(c.database_conninfo);
   }
 
   c.api_host = GetEnv("API_HOST", c.api_host);

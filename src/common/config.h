@@ -19,9 +19,8 @@ struct Config {
   std::string request_payer = "requester";
   std::string s3_endpoint_url;  // AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL; empty means AWS
 
-  // Database: the libpq connection string derived from DATABASE_URL.
-  std::string database_url;  // as given (for messages, always masked)
-  std::string database_conninfo;
+  // Database: DATABASE_URL as given; db/database_url.h turns it into a libpq connection string.
+  std::string database_url;
 
   // API server.
   std::string api_host = "0.0.0.0";

@@ -55,6 +55,12 @@ Result<std::string> ToLibpqConninfo(std::string_view database_url) {
   return url;
 }
 
+Result<std::string> DatabaseConninfo(const Config& config) {
+  HLTWAP_ASSIGN_OR_RETURN(auto conninfo, ToLibpqConninfo(config.database_url));
+  RegisterSecretsOfConninfo(conninfo);
+  return conninfo;
+}
+
 void RegisterSecretsOfConninfo(const std::string& conninfo) {
   auto options = Parse(conninfo);
   if (!options.ok()) return;

@@ -26,6 +26,23 @@ TEST(DatabaseUrl, RejectsWhatLibpqCannotUse) {
   }
 }
 
+TEST(DatabaseUrl, ConninfoOfTheConfigurationMasksItsPassword) {
+  Config config;
+  config.database_url = "postgresql+psycopg://user:conninfo-secret@db:5432/hyperliquid";
+  auto conninfo = DatabaseConninfo(config);
+  ASSERT_TRUE(conninfo.ok()) << conninfo.status().message();
+  EXPECT_EQ(*conninfo, "postgresql://user:conninfo-secret@db:5432/hyperliquid");
+  EXPECT_EQ(log::MaskSecrets("conninfo-secret"), "***");
+
+  config.database_url = "mysql://u:secretpw@h/db";
+  auto bad = DatabaseConninfo(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().kind(), ErrorKind::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("DATABASE_URL"), std::string::npos);
+  EXPECT_EQ(bad.status().message().find("secretpw"), std::string::npos);
+  EXPECT_EQ(bad.status().message().find('\n'), std::string::npos);
+}
+
 TEST(DatabaseUrl, DescribesWithoutThePassword) {
   const std::string conninfo = "postgresql://u:topsecret@db.example:6543/hl";
   EXPECT_EQ(DescribeConninfo(conninfo), "db.example:6543/hl");

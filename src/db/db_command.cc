@@ -12,17 +12,18 @@ namespace {
 int RunDbInit() {
   auto config = LoadCommandConfig(/*need_database=*/true);
   if (!config.ok()) return ReportFailure(config.status());
-  auto conn = PgConnection::Connect(config->database_conninfo);
+  auto conninfo = DatabaseConninfo(*config);
+  if (!conninfo.ok()) return ReportFailure(conninfo.status());
+  auto conn = PgConnection::Connect(*conninfo);
   if (!conn.ok()) return ReportFailure(conn.status());
   auto applied = ApplyMigrations(*conn);
   if (!applied.ok()) return ReportFailure(applied.status().WithContext("db init"));
   const int latest = AllMigrations().back().version;
   if (applied->empty()) {
-    log::Info("schema of {} is up to date (version {})",
-              DescribeConninfo(config->database_conninfo), latest);
+    log::Info("schema of {} is up to date (version {})", DescribeConninfo(*conninfo), latest);
   } else {
     log::Info("schema of {} upgraded to version {} ({} migration(s) applied)",
-              DescribeConninfo(config->database_conninfo), latest, applied->size());
+              DescribeConninfo(*conninfo), latest, applied->size());
   }
   return kExitOk;
 }

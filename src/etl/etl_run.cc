@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/time_util.h"
 #include "db/connection.h"
+#include "db/database_url.h"
 #include "etl/ingest_log.h"
 #include "etl/loader.h"
 #include "etl/s3/s3_client.h"
@@ -138,8 +139,8 @@ Result<std::vector<WorkItem>> LocalItems(const std::string& path) {
   return items;
 }
 
-Result<PgConnection> ConnectChecked(const Config& config) {
-  HLTWAP_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(config.database_conninfo));
+Result<PgConnection> ConnectChecked(const std::string& conninfo) {
+  HLTWAP_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(conninfo));
   HLTWAP_ASSIGN_OR_RETURN(auto missing, conn.Query(std::string(kMissingColumns)));
   if (!missing.IsNull(0, 0)) {
     return Status::InvalidArgument(
@@ -151,7 +152,7 @@ Result<PgConnection> ConnectChecked(const Config& config) {
 
 // Shared by the workers of one run.
 struct RunState {
-  const Config* config = nullptr;
+  std::string conninfo;
   const EtlOptions* options = nullptr;
   ParquetReadOptions read_options;
   int64_t run_started = 0;  // database clock, micros
@@ -191,7 +192,7 @@ class Worker {
     if (conn_.ok()) return true;
     auto delay = kReconnectFirstDelay;
     for (int attempt = 1; attempt <= kReconnectAttempts; ++attempt) {
-      auto conn = PgConnection::Connect(run_.config->database_conninfo);
+      auto conn = PgConnection::Connect(run_.conninfo);
       if (conn.ok()) {
         conn_ = std::move(conn).value();
         log::Info("reconnected to the database");
@@ -342,9 +343,11 @@ Result<EtlSummary> RunEtl(const Config& config, const EtlOptions& options, std::
                                                options.source == EtlSource::kObjectKey));
   const unsigned jobs = std::max(1u, options.jobs);
 
+  std::string conninfo;
   std::optional<PgConnection> conn;
   if (needs_log) {
-    HLTWAP_ASSIGN_OR_RETURN(conn, ConnectChecked(config));
+    HLTWAP_ASSIGN_OR_RETURN(conninfo, DatabaseConninfo(config));
+    HLTWAP_ASSIGN_OR_RETURN(conn, ConnectChecked(conninfo));
   }
   std::unique_ptr<s3::Client> lister;
   if (from_s3) {
@@ -410,7 +413,7 @@ Result<EtlSummary> RunEtl(const Config& config, const EtlOptions& options, std::
 
   // One S3 client and one database connection per worker.
   RunState run;
-  run.config = &config;
+  run.conninfo = conninfo;
   run.options = &options;
   run.read_options.ts_column = config.twap_ts_column;
   HLTWAP_ASSIGN_OR_RETURN(auto clock, conn->Query(std::string(kClockMicros)));
@@ -422,7 +425,7 @@ Result<EtlSummary> RunEtl(const Config& config, const EtlOptions& options, std::
     if (w == 0) {
       worker_conn = std::move(*conn);
     } else {
-      HLTWAP_ASSIGN_OR_RETURN(worker_conn, PgConnection::Connect(config.database_conninfo));
+      HLTWAP_ASSIGN_OR_RETURN(worker_conn, PgConnection::Connect(conninfo));
     }
     std::unique_ptr<s3::Client> client;
     if (from_s3) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/time_util.h"
+#include "tests/support/subprocess.h"
 
 namespace hltwap::s3 {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The official vectors, copied with their LICENSE and NOTICE.
-const fs::path kVectorDir = fs::path(HLTWAP_SOURCE_DIR) / "tests" / "data" / "sigv4";
+const fs::path kVectorDir = fs::path(testing::SourceDir()) / "tests" / "data" / "sigv4";
 // Cases in the suite (aws-c-auth tests/aws-signing-test-suite/v4), each with four header-*
 // files.
 constexpr size_t kSuiteCases = 38;

@@ -1,6 +1,7 @@
-// Writes benchmark data shaped like the real TWAP status files (DESIGN §3, the same columns and
-// types as tests/data/make_sample_parquet.cc): one row per status change, an `activated` row
-// when a TWAP is created and a terminal row (finished, terminated, error) when it ends.
+// Writes benchmark data shaped like the real TWAP status files (docs/design.md, "Data
+// semantics"; the same columns and types as tests/data/make_sample_parquet.cc): one row per
+// status change, an `activated` row when a TWAP is created and a terminal row (finished,
+// terminated, error) when it ends.
 //
 // About 3,000 TWAPs a day; wallets follow a Zipf law (a few hold tens of thousands of TWAPs,
 // most a handful). Deterministic for a seed: the same options give the same rows.

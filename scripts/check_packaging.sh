@@ -23,7 +23,10 @@ dclint=node_modules/.bin/dclint
 installed_hltwap=/usr/local/bin/hltwap
 
 for tool in "$hadolint" "$check_jsonschema" "$dclint" shellcheck systemd-analyze; do
-  command -v "$tool" >/dev/null || { echo "check_packaging: $tool is missing; run make deps" >&2; exit 2; }
+  if ! command -v "$tool" >/dev/null; then
+    echo "check_packaging: $tool is missing; run make deps" >&2
+    exit 2
+  fi
 done
 
 scratch=$(mktemp -d)
@@ -38,7 +41,7 @@ lint_shell() { shellcheck --severity=warning "$@"; }
 
 # systemd-analyze verify exits 0 on a value it ignores as invalid: any message is a finding.
 verify_units() {
-  local dir out
+  local dir out unit
   dir=$(mktemp -d "$scratch/units.XXXXXX")
   mkdir "$dir/bin"
   printf '#!/bin/sh\nexit 0\n' >"$dir/bin/hltwap"
@@ -46,8 +49,10 @@ verify_units() {
   for unit in "$@"; do
     sed "s|$installed_hltwap|$dir/bin/hltwap|g" "$unit" >"$dir/${unit##*/}"
   done
-  out=$(cd "$dir" && systemd-analyze verify --man=no "${@##*/}" 2>&1) || { printf '%s\n' "$out"; return 1; }
-  [ -z "$out" ] || { printf '%s\n' "$out"; return 1; }
+  local rc=0
+  out=$(cd "$dir" && systemd-analyze verify --man=no "${@##*/}" 2>&1) || rc=$?
+  [ -z "$out" ] || printf '%s\n' "$out"
+  [ "$rc" -eq 0 ] && [ -z "$out" ]
 }
 
 # --- every packaging file in git (tracked, or new and not ignored), but the fixtures -------------
@@ -63,8 +68,8 @@ scan() {
     esac
     case "${file##*/}" in
       Dockerfile | Dockerfile.* | *.Dockerfile | Containerfile) dockerfiles+=("$file") ;;
-      docker-compose.yml | docker-compose.yaml | docker-compose.*.yml | docker-compose.*.yaml) composefiles+=("$file") ;;
-      compose.yml | compose.yaml | compose.*.yml | compose.*.yaml) composefiles+=("$file") ;;
+      docker-compose.yml | docker-compose.yaml | docker-compose.*.yml | docker-compose.*.yaml \
+        | compose.yml | compose.yaml | compose.*.yml | compose.*.yaml) composefiles+=("$file") ;;
       *.sh) scripts+=("$file") ;;
       *)
         first=$(head -c 128 "$file" | head -n 1 | tr -d '\0')

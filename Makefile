@@ -5,7 +5,7 @@ TEST_BUILD_DIR ?= build/asan
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build build-test test demo bench format format-check lint sample clean
+.PHONY: all deps build build-test test check-packaging demo bench format format-check lint sample clean
 
 all: build
 
@@ -22,8 +22,14 @@ build-test: deps
 
 # Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer, against a real
 # PostgreSQL (the local server, or a private cluster when none is reachable).
-test: build-test format-check
+test: build-test format-check check-packaging
 	@scripts/run_tests.sh $(TEST_BUILD_DIR)
+
+# Lints the Dockerfile, the compose file, the workflow, the shell scripts and the systemd units,
+# then checks that each linter still rejects its broken fixture in tests/packaging/.
+check-packaging: deps
+	@scripts/check_packaging.sh
+	@scripts/check_packaging.sh --self-test
 
 # Private PostgreSQL under .data/ unless DATABASE_URL is set; ingests the sample; serves the API.
 demo: build

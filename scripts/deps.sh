@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything the build, the tests and the demo need, and nothing twice:
-# Debian packages, a project-local Python virtual environment (.venv) and the npm packages.
+# Installs everything the build, the tests, the packaging check and the demo need, and nothing
+# twice: Debian packages, a project-local Python virtual environment (.venv) and the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libpq-dev postgresql postgresql-client
   libcurl4-openssl-dev libssl-dev libpugixml-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
-  clang-format clang-tidy
+  clang-format clang-tidy shellcheck systemd
   python3 python3-venv nodejs npm
   wrk
 )
@@ -29,6 +29,8 @@ install_apt() {
       nodejs) command -v node >/dev/null || filtered+=("$p") ;;
       npm) command -v npm >/dev/null || filtered+=("$p") ;;
       python3|python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null || filtered+=("$p") ;;
+      # Only systemd-analyze is used (make check-packaging); systemd need not be running.
+      systemd) command -v systemd-analyze >/dev/null || filtered+=("$p") ;;
       *) filtered+=("$p") ;;
     esac
   done

@@ -9,8 +9,8 @@
 set -euo pipefail
 
 cmd=${1:?start|stop} dir=${2:?data directory}
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -n "$bindir" ] || bindir=$(dirname "$(command -v pg_ctl)")
+bindir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+[ -d "$bindir" ] || bindir=$(dirname "$(command -v pg_ctl)")
 [ -x "$bindir/pg_ctl" ] || { echo "postgres.sh: pg_ctl not found (install PostgreSQL's server package)" >&2; exit 1; }
 
 as_owner() {

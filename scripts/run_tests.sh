@@ -17,7 +17,9 @@ server_up() { pg_isready -q -h 127.0.0.1 -p 5432 -t 3; }
 
 if [ -z "${HLTWAP_TEST_ADMIN_URL:-}" ]; then
   if ! server_up && [ "$(id -u)" -eq 0 ] && command -v pg_ctlcluster >/dev/null; then
-    for version in $(ls /etc/postgresql 2>/dev/null); do
+    for cluster in /etc/postgresql/*/main; do
+      [ -d "$cluster" ] || continue
+      version=$(basename "$(dirname "$cluster")")
       pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
     done
     for _ in $(seq 1 30); do server_up && break; sleep 1; done

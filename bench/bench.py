@@ -3,7 +3,7 @@
 
   bench.py put RESULTS KEY JSON_VALUE       merge one figure into the results file
   bench.py urls MANIFEST URLS PARAMS         request mix (heavy/median/light wallets x day/month/year)
-  bench.py api-sql SRC_API_DIR SQL_JSON      the API's SQL for GET /api/v1/twaps, from its source
+  bench.py api-sql API_SQL_DIR SQL_JSON      the API's SQL for GET /api/v1/twaps (src/api/sql)
   bench.py pgbench-scripts PARAMS SQL_JSON DIR   one pgbench script per request of the mix
   bench.py pglog PREFIX                      p50/p99 of pgbench --log files PREFIX*
   bench.py report RESULTS MD JSON            the table (Markdown) and the raw figures (JSON)
@@ -79,46 +79,37 @@ def cmd_urls(manifest_path, urls_path, params_path):
 
 
 # GET /api/v1/twaps with the defaults (latest_per_twap=true, limit=500, no asset, no cursor)
-# runs one statement: kTwapsLatestSql with $1 wallet, $2 start, $3 end, $4 asset, $5 cursor ts,
-# $6 cursor twap_id, $7 limit + 1 (src/api/handlers.cc, HandleListTwaps).
-API_LIST_STATEMENT = "kTwapsLatestSql"
+# runs one statement: src/api/sql/twaps_latest.sql with $1 wallet, $2 start, $3 end, $4 asset,
+# $5 cursor ts, $6 cursor twap_id, $7 limit + 1 (src/api/handlers.cc, HandleListTwaps).
+API_LIST_STATEMENT = "twaps_latest.sql"
 API_LIST_PARAMS = ["wallet", "start", "end", None, None, None, "=501"]
 
-C_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z0-9_]*)|(\S)')
+
+def cmd_api_sql(sql_dir, out_path):
+    """Reads the SQL file the API embeds, so that pgbench runs exactly what the API runs."""
+    path = os.path.join(sql_dir, API_LIST_STATEMENT)
+    if not os.path.exists(path):
+        raise SystemExit(f"no {API_LIST_STATEMENT} in {sql_dir}")
+    with open(path) as f:
+        sql = f.read()
+    save(out_path, {"source": path, "statements": [{"sql": sql, "params": API_LIST_PARAMS}]})
 
 
-def c_string_value(tokens_text, macros, depth=0):
-    """Concatenates the string literals of a C++ initializer, expanding object-like macros."""
+def sql_one_line(sql):
+    """The statement on one line, without its -- comments (pgbench reads a statement per line
+    and ends it at the first unquoted semicolon)."""
     out = []
-    for m in C_TOKEN.finditer(tokens_text):
-        literal, ident = m.group(1), m.group(2)
-        if literal is not None:
-            out.append(literal.encode().decode("unicode_escape"))
-        elif ident in macros and depth < 8:
-            out.append(c_string_value(macros[ident], macros, depth + 1))
-    return "".join(out)
-
-
-def cmd_api_sql(src_dir, out_path):
-    """Reads the API's named SQL from its source, so that pgbench runs exactly what the API runs."""
-    sources = {}
-    for path in sorted(glob.glob(os.path.join(src_dir, "*.h")) +
-                       glob.glob(os.path.join(src_dir, "*.cc"))):
-        with open(path) as f:
-            sources[path] = f.read()
-    macros = {}
-    for text in sources.values():
-        for m in re.finditer(r"^#define\s+(\w+)((?:[^\n]*\\\n)*[^\n]*)", text, re.M):
-            macros[m.group(1)] = m.group(2).replace("\\\n", " ")
-    for path, text in sources.items():
-        m = re.search(r"\b" + API_LIST_STATEMENT + r"\s*=\s*(.*?);", text, re.S)
-        if m:
-            sql = c_string_value(m.group(1), macros)
-            if "$7" not in sql or "twap_status" not in sql:
-                raise SystemExit(f"{path}: {API_LIST_STATEMENT} does not look as expected")
-            save(out_path, {"source": path, "statements": [{"sql": sql, "params": API_LIST_PARAMS}]})
-            return
-    raise SystemExit(f"no {API_LIST_STATEMENT} in {src_dir} (is the API there yet?)")
+    for line in sql.splitlines():
+        quoted = False
+        for i, c in enumerate(line):
+            if c == "'":
+                quoted = not quoted
+            elif not quoted and line.startswith("--", i):
+                line = line[:i]
+                break
+        if line.strip():
+            out.append(line.strip())
+    return " ".join(out).rstrip(";")
 
 
 def cmd_pgbench_scripts(params_path, sql_path, out_dir):
@@ -148,10 +139,7 @@ def cmd_pgbench_scripts(params_path, sql_path, out_dir):
                     var = f"{n}_{i:02d}"
                     defines.append(f"{var}={p[n]}")
                     names.append(f":{var}")
-            sql = re.sub(r"\$(\d+)", lambda m: names[int(m.group(1)) - 1], st["sql"])
-            # One line per statement: pgbench ends a statement at the first unquoted semicolon.
-            sql = " ".join(line.strip() for line in sql.strip().rstrip(";").splitlines()
-                           if line.strip() and not line.strip().startswith("--"))
+            sql = re.sub(r"\$(\d+)", lambda m: names[int(m.group(1)) - 1], sql_one_line(st["sql"]))
             lines.append(sql + ";")
         with open(os.path.join(out_dir, f"q{i:02d}.sql"), "w") as f:
             f.write("\n".join(lines) + "\n")

@@ -199,9 +199,13 @@ put files "$file_count"
 put manifest "$(cat "$data/manifest.json")"
 
 # --- ETL vs psql \copy --------------------------------------------------------------------------
-copy_columns="twap_id, wallet, ts, asset, side, size_requested, size_executed, notional_executed, status, duration_minutes, s3_object_key, raw_payload, created_at"
 log "baseline: psql \\copy of $rows rows into an empty twap_status"
 create_db "${db_prefix}_copy"
+# The CSV holds twap_status's columns in table order, all but those filled by a default
+# (inserted_at): the list comes from the table that `hltwap db init` made.
+copy_columns=$(sql "${db_prefix}_copy" "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum)
+  FROM pg_attribute WHERE attrelid = 'twap_status'::regclass AND attnum > 0 AND NOT attisdropped
+  AND NOT atthasdef")
 timed copy psql -X -q -v ON_ERROR_STOP=1 "$(db_url "${db_prefix}_copy")" \
   -c "\\copy twap_status ($copy_columns) FROM '$data/rows.csv' WITH (FORMAT csv)"
 put copy_seconds "$elapsed"
@@ -345,7 +349,7 @@ fi
 
 # --- API vs pgbench -----------------------------------------------------------------------------
 api_sql_json=$work/api_sql.json
-if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql "$root/src/api" "$api_sql_json" 2>"$work/logs/api_sql.log"; then
+if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql "$root/src/api/sql" "$api_sql_json" 2>"$work/logs/api_sql.log"; then
   api_port=$(free_port)
   (cd "$work" && DATABASE_URL=$(db_url "$main_db") API_HOST=127.0.0.1 API_PORT=$api_port \
     exec "$hltwap" api) >"$work/logs/api.log" 2>&1 &

@@ -4,10 +4,10 @@ namespace hltwap::api {
 
 std::vector<PreparedStatement> ApiStatements() {
   return {
-      {std::string(kTwapsLatestName), std::string(kTwapsLatestSql)},
-      {std::string(kTwapsWithRowsName), std::string(kTwapsWithRowsSql)},
-      {std::string(kTwapRowsName), std::string(kTwapRowsSql)},
-      {std::string(kLastIngestedName), std::string(kLastIngestedSql)},
+      {std::string(kTwapsLatestName), std::string(sql::kTwapsLatest)},
+      {std::string(kTwapsWithRowsName), std::string(sql::kTwapsWithRows)},
+      {std::string(kTwapRowsName), std::string(sql::kTwapRows)},
+      {std::string(kLastIngestedName), std::string(sql::kLastIngested)},
   };
 }
 

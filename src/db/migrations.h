@@ -1,4 +1,5 @@
-// Versioned schema migrations, recorded in the table schema_migrations.
+// Versioned schema migrations, recorded in the table schema_migrations. Each migration is a file
+// src/db/sql/migrations/NNNN_name.sql.
 #pragma once
 
 #include <string_view>
@@ -22,5 +23,10 @@ const std::vector<Migration>& AllMigrations();
 // that concurrent `db init` runs and databases made from the spec's DDL by hand are safe.
 // Returns the versions applied by this call.
 Result<std::vector<int>> ApplyMigrations(PgConnection& conn);
+
+// Fails with a message that says to run `hltwap db init` when the database lacks a migration of
+// this program. Reads the catalog and schema_migrations only, so it never queues behind a lock
+// held on the data tables.
+Status CheckSchemaCurrent(PgConnection& conn);
 
 }  // namespace hltwap

@@ -39,6 +39,16 @@ std::string IndexDef(const TestDatabase& db, const std::string& index) {
   return db.Scalar("SELECT indexdef FROM pg_indexes WHERE indexname = '" + index + "'");
 }
 
+// A database at version 1, as the first release left it.
+void MakeVersionOneDatabase(PgConnection& conn) {
+  ASSERT_TRUE(conn.Exec(AllMigrations().front().sql).ok());
+  ASSERT_TRUE(
+      conn.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                "NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now()); "
+                "INSERT INTO schema_migrations VALUES (1, 'initial schema')")
+          .ok());
+}
+
 TEST(Migrations, CreateTheSpecTablesExactly) {
   TestDatabase db;
   const auto twap = Columns(db, "twap_status");
@@ -128,16 +138,30 @@ TEST(Migrations, AdoptADatabaseMadeFromTheSpecDdlWithItsRows) {
 TEST(Migrations, UpgradeADatabaseAtTheFirstVersion) {
   TestDatabase db(/*migrate=*/false);
   auto conn = db.Connect();
-  ASSERT_TRUE(conn.Exec(AllMigrations().front().sql).ok());
-  ASSERT_TRUE(
-      conn.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
-                "NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now()); "
-                "INSERT INTO schema_migrations VALUES (1, 'initial schema')")
-          .ok());
+  MakeVersionOneDatabase(conn);
   auto applied = ApplyMigrations(conn);
   ASSERT_TRUE(applied.ok()) << applied.status().message();
   ASSERT_EQ(applied->size(), AllMigrations().size() - 1);
   EXPECT_EQ(applied->front(), 2);
+}
+
+TEST(Migrations, VersionsCountUpFromOne) {
+  int expected = 1;
+  for (const auto& m : AllMigrations()) EXPECT_EQ(m.version, expected++) << m.name;
+}
+
+TEST(Migrations, SchemaCheckAsksForDbInitUntilEveryMigrationIsApplied) {
+  TestDatabase db(/*migrate=*/false);
+  auto conn = db.Connect();
+  Status st = CheckSchemaCurrent(conn);
+  EXPECT_EQ(st.kind(), ErrorKind::kInvalidArgument);
+  EXPECT_NE(st.message().find("run `hltwap db init`"), std::string::npos) << st.message();
+  MakeVersionOneDatabase(conn);
+  st = CheckSchemaCurrent(conn);
+  EXPECT_NE(st.message().find("no migration 2"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("run `hltwap db init`"), std::string::npos) << st.message();
+  ASSERT_TRUE(ApplyMigrations(conn).ok());
+  EXPECT_TRUE(CheckSchemaCurrent(conn).ok());
 }
 
 }  // namespace

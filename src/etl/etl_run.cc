@@ -20,39 +20,16 @@
 #include "common/time_util.h"
 #include "db/connection.h"
 #include "db/database_url.h"
+#include "db/migrations.h"
 #include "etl/ingest_log.h"
 #include "etl/loader.h"
 #include "etl/s3/s3_client.h"
+#include "etl/sql.h"
 
 namespace hltwap {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The columns the ETL writes that are missing, or NULL. Read from the catalog, which takes no
-// lock on the tables (a run must not queue behind a long lock before it has any work).
-constexpr std::string_view kMissingColumns = R"sql(
-SELECT string_agg(c.rel || '.' || c.col, ', ')
-FROM (VALUES ('twap_status', 'twap_id'), ('twap_status', 'wallet'), ('twap_status', 'ts'),
-             ('twap_status', 'created_at'), ('twap_status', 'asset'), ('twap_status', 'side'),
-             ('twap_status', 'size_requested'), ('twap_status', 'size_executed'),
-             ('twap_status', 'notional_executed'), ('twap_status', 'status'),
-             ('twap_status', 'duration_minutes'), ('twap_status', 's3_object_key'),
-             ('twap_status', 'raw_payload'), ('etl_s3_ingest_log', 's3_object_key'),
-             ('etl_s3_ingest_log', 'last_modified'), ('etl_s3_ingest_log', 'rows_ingested'),
-             ('etl_s3_ingest_log', 'error_text'), ('etl_s3_ingest_log', 'ingested_at'))
-     AS c (rel, col)
-WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
-                  WHERE a.attrelid = to_regclass(c.rel) AND a.attname = c.col
-                    AND NOT a.attisdropped)
-)sql";
-
-constexpr std::string_view kClockMicros =
-    "SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint";
-
-// Per-object lock: a concurrent process holding it is loading the object right now.
-constexpr std::string_view kTryLockObject =
-    "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))";
 
 constexpr int kReconnectAttempts = 4;
 constexpr auto kReconnectFirstDelay = std::chrono::milliseconds(500);
@@ -141,12 +118,7 @@ Result<std::vector<WorkItem>> LocalItems(const std::string& path) {
 
 Result<PgConnection> ConnectChecked(const std::string& conninfo) {
   HLTWAP_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(conninfo));
-  HLTWAP_ASSIGN_OR_RETURN(auto missing, conn.Query(std::string(kMissingColumns)));
-  if (!missing.IsNull(0, 0)) {
-    return Status::InvalidArgument(
-        fmt::format("the database schema is missing or out of date (no {}): run `hltwap db init`",
-                    missing.Get(0, 0)));
-  }
+  HLTWAP_RETURN_IF_ERROR(CheckSchemaCurrent(conn));
   return conn;
 }
 
@@ -239,7 +211,7 @@ class Worker {
 
   ObjectReport Process(const WorkItem& item) {
     if (const Status st = conn_.Exec("BEGIN"); !st.ok()) return Failed(st.message());
-    auto locked = conn_.Query(std::string(kTryLockObject), {item.key});
+    auto locked = conn_.Query(std::string(etl::sql::kTryLockObject), {item.key});
     if (!locked.ok()) {
       Rollback();
       return Failed(locked.status().message());
@@ -416,7 +388,7 @@ Result<EtlSummary> RunEtl(const Config& config, const EtlOptions& options, std::
   run.conninfo = conninfo;
   run.options = &options;
   run.read_options.ts_column = config.twap_ts_column;
-  HLTWAP_ASSIGN_OR_RETURN(auto clock, conn->Query(std::string(kClockMicros)));
+  HLTWAP_ASSIGN_OR_RETURN(auto clock, conn->Query(std::string(etl::sql::kClockMicros)));
   run.run_started = std::stoll(std::string(clock.Get(0, 0)));
   const size_t workers_wanted = std::min<size_t>(jobs, std::max<size_t>(items.size(), 1));
   std::vector<std::unique_ptr<Worker>> workers;

@@ -4,28 +4,10 @@
 
 #include "common/log.h"
 #include "common/time_util.h"
+#include "etl/sql.h"
 
 namespace hltwap {
 namespace {
-
-// Timestamps leave the database as integer microseconds (EXTRACT returns exact numeric).
-constexpr std::string_view kSelectColumns =
-    "SELECT s3_object_key,"
-    " (EXTRACT(EPOCH FROM last_modified) * 1000000)::bigint,"
-    " rows_ingested, error_text,"
-    " (EXTRACT(EPOCH FROM ingested_at) * 1000000)::bigint"
-    " FROM etl_s3_ingest_log";
-
-// ingested_at is when the log row is written (not when the object's transaction began, before
-// its download): a --reprocess run compares it with its own start to leave alone objects that a
-// concurrent run loaded after it started.
-constexpr std::string_view kUpsert =
-    "INSERT INTO etl_s3_ingest_log AS l"
-    " (s3_object_key, last_modified, rows_ingested, error_text, ingested_at)"
-    " VALUES ($1, $2::timestamptz, $3::integer, $4, clock_timestamp())"
-    " ON CONFLICT (s3_object_key) DO UPDATE SET last_modified = EXCLUDED.last_modified,"
-    " rows_ingested = EXCLUDED.rows_ingested, error_text = EXCLUDED.error_text,"
-    " ingested_at = EXCLUDED.ingested_at";
 
 // error_text is for people reading the log table: long enough for any real message.
 constexpr size_t kMaxErrorText = 2000;
@@ -51,7 +33,9 @@ Status Upsert(PgConnection& conn, std::string_view key, int64_t last_modified,
   std::vector<PgParam> params = {key, modified, PgParam(), PgParam()};
   if (rows) params[2] = *rows;
   if (error_text) params[3] = *error_text;
-  return conn.Query(std::string(kUpsert), params).status().WithContext("etl_s3_ingest_log");
+  return conn.Query(std::string(etl::sql::kIngestLogUpsert), params)
+      .status()
+      .WithContext("etl_s3_ingest_log");
 }
 
 }  // namespace
@@ -61,7 +45,7 @@ bool IsDone(const IngestLogEntry& entry, int64_t object_last_modified) {
 }
 
 Result<std::unordered_map<std::string, IngestLogEntry>> ReadIngestLog(PgConnection& conn) {
-  HLTWAP_ASSIGN_OR_RETURN(auto r, conn.Query(std::string(kSelectColumns)));
+  HLTWAP_ASSIGN_OR_RETURN(auto r, conn.Query(std::string(etl::sql::kIngestLogRows), {PgParam()}));
   std::unordered_map<std::string, IngestLogEntry> out;
   out.reserve(static_cast<size_t>(r.rows()));
   for (int row = 0; row < r.rows(); ++row) {
@@ -71,8 +55,7 @@ Result<std::unordered_map<std::string, IngestLogEntry>> ReadIngestLog(PgConnecti
 }
 
 Result<std::optional<IngestLogEntry>> ReadIngestLogEntry(PgConnection& conn, std::string_view key) {
-  HLTWAP_ASSIGN_OR_RETURN(
-      auto r, conn.Query(std::string(kSelectColumns) + " WHERE s3_object_key = $1", {key}));
+  HLTWAP_ASSIGN_OR_RETURN(auto r, conn.Query(std::string(etl::sql::kIngestLogRows), {key}));
   if (r.rows() == 0) return std::optional<IngestLogEntry>();
   return std::optional<IngestLogEntry>(EntryFromRow(r, 0));
 }

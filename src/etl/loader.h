@@ -1,11 +1,13 @@
 // Loads normalised TWAP rows into twap_status: binary COPY into a temporary staging table, then
 // one INSERT ... SELECT ... ON CONFLICT that keeps, for every (twap_id, wallet, ts), the most
-// advanced row (DESIGN §3 "no status is lost"):
-//   - a terminal status (finished, terminated, error...) beats activated (or anything else);
+// advanced row, so that no status is lost (see docs/design.md, Data semantics):
+//   - the higher hltwap_status_rank wins: a terminal status (finished, terminated, stopped,
+//     error...) beats activated (or anything else), which beats waitingForTrigger;
 //   - at equal rank, the larger executed size wins (NULL counts as the smallest);
 //   - otherwise the row already stored stays, so re-ingesting the same rows changes nothing.
 // Rows of one file that share a key are reduced to the most advanced one first (the later row
 // of the file wins a complete tie), so a file can never make ON CONFLICT touch a row twice.
+// The statements are src/etl/sql/create_staging.sql and merge_staging.sql.
 //
 // The loader runs inside the caller's transaction and does not commit: the caller commits the
 // rows together with the object's ingest log row.

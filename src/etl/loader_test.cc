@@ -68,6 +68,34 @@ TEST(TwapLoader, TerminalStatusWinsWhateverTheOrder) {
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "3");
 }
 
+// The statuses of the 2026 files: stopped is terminal, waitingForTrigger comes before activated.
+TEST(TwapLoader, StatusRankOrdersWaitingActivatedAndTerminal) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  // In one file, whatever the order; the larger size does not beat a higher rank.
+  EXPECT_EQ(Load(conn, {Row("1", "stopped", "1"), Row("1", "activated", "5")}), 1);
+  EXPECT_EQ(Load(conn, {Row("2", "activated", "0"), Row("2", "waitingForTrigger", "3")}), 1);
+  EXPECT_EQ(StatusOf(db, "1"), "stopped 1");
+  EXPECT_EQ(StatusOf(db, "2"), "activated 0");
+  // Across files: a lower rank never replaces a higher one, a higher one always does.
+  EXPECT_EQ(Load(conn, {Row("1", "activated", "9")}), 0);
+  EXPECT_EQ(Load(conn, {Row("2", "waitingForTrigger", "9")}), 0);
+  EXPECT_EQ(Load(conn, {Row("3", "waitingForTrigger", "0")}), 1);
+  EXPECT_EQ(Load(conn, {Row("3", "activated", "0")}), 1);
+  EXPECT_EQ(StatusOf(db, "3"), "activated 0");
+  EXPECT_EQ(Load(conn, {Row("3", "stopped", "0")}), 1);
+  EXPECT_EQ(StatusOf(db, "3"), "stopped 0");
+  // Terminal statuses rank alike: the larger executed size decides between them.
+  EXPECT_EQ(Load(conn, {Row("3", "finished", "0")}), 0);
+  EXPECT_EQ(Load(conn, {Row("3", "error: rejected", "0.5")}), 1);
+  EXPECT_EQ(StatusOf(db, "3"), "error: rejected 0.5");
+  EXPECT_EQ(db.Scalar("SELECT string_agg(s || '=' || hltwap_status_rank(s), ',' ORDER BY s) "
+                      "FROM unnest(ARRAY['activated', 'error', 'finished', 'stopped', "
+                      "'terminated', 'waitingForTrigger', 'x']) AS s"),
+            "activated=1,error=2,finished=2,stopped=2,terminated=2,waitingForTrigger=0,x=1");
+  EXPECT_EQ(db.Scalar("SELECT hltwap_status_rank(NULL)"), "1");
+}
+
 TEST(TwapLoader, LargerExecutedSizeWinsAtEqualRank) {
   TestDatabase db;
   auto conn = db.Connect();
@@ -90,14 +118,18 @@ TEST(TwapLoader, ReloadingTheSameRowsChangesNothing) {
   TestDatabase db;
   auto conn = db.Connect();
   std::vector<TwapRow> rows;
+  const char* terminal[] = {"finished", "terminated", "stopped"};
   for (int i = 0; i < 50; ++i) {
+    auto w = Row(std::to_string(i), "waitingForTrigger", std::nullopt);
+    w.ts -= 60'000'000;
     auto a = Row(std::to_string(i), "activated", "0");
-    auto f = Row(std::to_string(i), i % 2 == 0 ? "finished" : "terminated", "3");
+    auto f = Row(std::to_string(i), terminal[i % 3], "3");
     f.ts += 60'000'000;
+    rows.push_back(w);
     rows.push_back(a);
     rows.push_back(f);
   }
-  EXPECT_EQ(Load(conn, rows), 100);
+  EXPECT_EQ(Load(conn, rows), 150);
   const std::string before = testing::DumpTwapStatus(db);
   const std::string inserted_at = db.Scalar("SELECT max(inserted_at) FROM twap_status");
   EXPECT_EQ(Load(conn, rows), 0);

@@ -1,0 +1,26 @@
+-- Every row in the window of the TWAPs of one page (same parameters and page order as
+-- twaps_latest.sql), ascending by ts within each TWAP, as hltwap_api_row columns: the TWAP's
+-- fields come from its last row. One statement, so the page and its rows come from one
+-- snapshot.
+-- $1 wallet, $2 start, $3 end, $4 asset or NULL, $5 cursor latest_ts or NULL, $6 cursor twap_id,
+-- $7 TWAP limit.
+
+WITH window_rows AS MATERIALIZED (
+  SELECT *
+  FROM twap_status
+  WHERE wallet = $1
+    AND ts >= $2::timestamptz
+    AND ts <= $3::timestamptz
+    AND ($4::text IS NULL OR asset = $4::text)
+), page AS (
+  SELECT twap_id, max(ts) AS latest_ts
+  FROM window_rows
+  GROUP BY twap_id
+  HAVING $5::timestamptz IS NULL
+      OR (max(ts), twap_id COLLATE "C") > ($5::timestamptz, $6::text)
+  ORDER BY max(ts), twap_id COLLATE "C"
+  LIMIT $7::int
+)
+SELECT a.*
+FROM page p JOIN window_rows r USING (twap_id), LATERAL hltwap_api_row(r::twap_status) a
+ORDER BY p.latest_ts, p.twap_id COLLATE "C", r.ts

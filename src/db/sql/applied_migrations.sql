@@ -1,0 +1,3 @@
+-- The versions of the migrations applied to this database.
+
+SELECT version FROM schema_migrations

@@ -1,0 +1,3 @@
+-- The database's clock now, as integer microseconds since the epoch.
+
+SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/time_util.h"
 #include "etl/etl_run.h"
+#include "etl/etl_summary.h"
 
 namespace hltwap {
 namespace {

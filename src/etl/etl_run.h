@@ -1,14 +1,6 @@
-// One `hltwap etl` run: choose the objects, then load each in its own transaction with N
-// workers (each with its own S3 client and database connection, so downloads overlap loading).
-//
-// Per object (DESIGN §4):
-//   BEGIN; pg_try_advisory_xact_lock(hashtextextended(key, 0)) - held by another process: the
-//   object is "busy" and left to that process; re-read the object's log row - done meanwhile:
-//   "skipped"; download to a temporary file (deleted afterwards); SAVEPOINT; COPY into staging and
-//   merge into twap_status; log row (error_text NULL); COMMIT. A failure rolls back to the
-//   savepoint and records error_text in the same transaction (so the lock covers it). A lost
-//   database connection loses the transaction with it: no rows, no log row; the object is
-//   reported failed and the next object gets a fresh connection.
+// One `hltwap etl` run: choose the objects (a local file or directory, one object key, or the
+// listing compared with the ingest log), then load each in its own transaction with N workers
+// (see etl_worker.h; the per-object transaction is ObjectClaim in ingest_log.h).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +10,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
-#include "etl/progress.h"
+#include "etl/etl_summary.h"
 
 namespace hltwap {
 

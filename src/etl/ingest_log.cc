@@ -1,6 +1,9 @@
 #include "etl/ingest_log.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
+#include <utility>
 
 #include "common/log.h"
 #include "common/time_util.h"
@@ -12,18 +15,25 @@ namespace {
 // error_text is for people reading the log table: long enough for any real message.
 constexpr size_t kMaxErrorText = 2000;
 
-int64_t ParseInt64(std::string_view text) {
+Result<int64_t> ParseInt64(std::string_view text) {
   int64_t v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return Status::Internal(fmt::format("etl_s3_ingest_log: '{}' is not an integer", text));
+  }
   return v;
 }
 
-IngestLogEntry EntryFromRow(const PgResult& r, int row) {
+Result<IngestLogEntry> EntryFromRow(const PgResult& r, int row) {
   IngestLogEntry e;
-  e.last_modified = ParseInt64(r.Get(row, 1));
-  if (auto rows = r.GetOptional(row, 2)) e.rows_ingested = ParseInt64(*rows);
+  HLTWAP_ASSIGN_OR_RETURN(e.last_modified, ParseInt64(r.Get(row, 1)));
+  if (auto rows = r.GetOptional(row, 2)) {
+    HLTWAP_ASSIGN_OR_RETURN(e.rows_ingested, ParseInt64(*rows));
+  }
   if (auto error = r.GetOptional(row, 3)) e.error_text = std::string(*error);
-  e.ingested_at = r.IsNull(row, 4) ? 0 : ParseInt64(r.Get(row, 4));
+  if (auto ingested_at = r.GetOptional(row, 4)) {
+    HLTWAP_ASSIGN_OR_RETURN(e.ingested_at, ParseInt64(*ingested_at));
+  }
   return e;
 }
 
@@ -49,7 +59,8 @@ Result<std::unordered_map<std::string, IngestLogEntry>> ReadIngestLog(PgConnecti
   std::unordered_map<std::string, IngestLogEntry> out;
   out.reserve(static_cast<size_t>(r.rows()));
   for (int row = 0; row < r.rows(); ++row) {
-    out.emplace(std::string(r.Get(row, 0)), EntryFromRow(r, row));
+    HLTWAP_ASSIGN_OR_RETURN(auto entry, EntryFromRow(r, row));
+    out.emplace(std::string(r.Get(row, 0)), std::move(entry));
   }
   return out;
 }
@@ -57,7 +68,8 @@ Result<std::unordered_map<std::string, IngestLogEntry>> ReadIngestLog(PgConnecti
 Result<std::optional<IngestLogEntry>> ReadIngestLogEntry(PgConnection& conn, std::string_view key) {
   HLTWAP_ASSIGN_OR_RETURN(auto r, conn.Query(std::string(etl::sql::kIngestLogRows), {key}));
   if (r.rows() == 0) return std::optional<IngestLogEntry>();
-  return std::optional<IngestLogEntry>(EntryFromRow(r, 0));
+  HLTWAP_ASSIGN_OR_RETURN(auto entry, EntryFromRow(r, 0));
+  return std::optional<IngestLogEntry>(std::move(entry));
 }
 
 Status RecordIngestSuccess(PgConnection& conn, std::string_view key, int64_t last_modified,
@@ -83,6 +95,71 @@ std::string IngestErrorText(std::string_view message) {
     text += "...";
   }
   return text;
+}
+
+Result<int64_t> IngestLogClock(PgConnection& conn) {
+  HLTWAP_ASSIGN_OR_RETURN(auto clock, conn.Query(std::string(etl::sql::kClockMicros)));
+  return ParseInt64(clock.Get(0, 0));
+}
+
+Result<ObjectClaim> ObjectClaim::TryClaim(PgConnection& conn, std::string_view key,
+                                          int64_t last_modified, bool force, int64_t run_started) {
+  HLTWAP_RETURN_IF_ERROR(conn.Exec("BEGIN"));
+  ObjectClaim claim(conn, std::string(key), ClaimOutcome::kClaimed);
+  claim.open_ = true;  // from here, an error return rolls back
+  HLTWAP_ASSIGN_OR_RETURN(auto locked, conn.Query(std::string(etl::sql::kTryLockObject), {key}));
+  if (locked.Get(0, 0) != "t") {
+    claim.Rollback();
+    claim.outcome_ = ClaimOutcome::kBusy;
+    return claim;
+  }
+  // Under the lock, the log is current: another process may have finished the object since
+  // it was listed.
+  HLTWAP_ASSIGN_OR_RETURN(auto entry, ReadIngestLogEntry(conn, key));
+  if (entry && IsDone(*entry, last_modified)) {
+    const bool done_during_this_run = entry->ingested_at >= run_started;
+    if (!force || done_during_this_run) {
+      claim.Rollback();
+      claim.outcome_ = ClaimOutcome::kDone;
+      return claim;
+    }
+  }
+  HLTWAP_RETURN_IF_ERROR(conn.Exec("SAVEPOINT object_rows"));
+  return claim;
+}
+
+ObjectClaim::ObjectClaim(ObjectClaim&& other) noexcept
+    : conn_(other.conn_),
+      key_(std::move(other.key_)),
+      outcome_(other.outcome_),
+      open_(std::exchange(other.open_, false)) {}
+
+ObjectClaim::~ObjectClaim() {
+  if (open_) Rollback();
+}
+
+void ObjectClaim::Rollback() {
+  open_ = false;
+  if (conn_->ok()) (void)conn_->Exec("ROLLBACK");
+}
+
+Status ObjectClaim::Commit(int64_t last_modified, int64_t rows_ingested) {
+  Status st = RecordIngestSuccess(*conn_, key_, last_modified, rows_ingested);
+  if (st.ok()) st = conn_->Exec("COMMIT");
+  if (st.ok()) open_ = false;
+  return st;
+}
+
+Status ObjectClaim::Fail(int64_t last_modified, const Status& error) {
+  if (conn_->ok() && !conn_->Exec("ROLLBACK TO SAVEPOINT object_rows").ok()) Rollback();
+  open_ = false;
+  // With the connection gone, the transaction (and its lock) went with it.
+  if (!conn_->ok()) return Status::Connection("database connection lost; nothing was recorded");
+  Status st = RecordIngestFailure(*conn_, key_, last_modified, error.message());
+  if (st.ok()) st = conn_->Exec("COMMIT");
+  if (st.ok()) return st;
+  Rollback();
+  return Status::Error(st.kind(), "and recording the failure failed: " + st.message());
 }
 
 }  // namespace hltwap

@@ -1,6 +1,11 @@
 #include "etl/ingest_log.h"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
 
 #include "common/log.h"
 #include "tests/support/test_database.h"
@@ -85,6 +90,141 @@ TEST(IngestLog, LongKeysAndQuotesAreStoredAsGiven) {
   auto e = ReadIngestLogEntry(conn, key);
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->has_value());
+}
+
+bool InTransaction(const PgConnection& conn) {
+  return PQtransactionStatus(conn.get()) != PQTRANS_IDLE;
+}
+
+Result<ObjectClaim> Claim(PgConnection& conn) {
+  return ObjectClaim::TryClaim(conn, "raw/a.parquet", kMonday, false, 0);
+}
+
+// The outcome of claiming an object, the claim ended at once.
+std::optional<ClaimOutcome> ClaimOnce(PgConnection& conn, int64_t last_modified = kMonday,
+                                      bool force = false, int64_t run_started = 0,
+                                      const std::string& key = "raw/a.parquet") {
+  auto claim = ObjectClaim::TryClaim(conn, key, last_modified, force, run_started);
+  if (!claim.ok()) {
+    ADD_FAILURE() << claim.status().message();
+    return std::nullopt;
+  }
+  return claim->outcome();
+}
+
+TEST(IngestLog, ClockIsTheDatabaseClockInMicros) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  auto clock = IngestLogClock(conn);
+  ASSERT_TRUE(clock.ok()) << clock.status().message();
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  EXPECT_LT(std::abs(*clock - now), 60'000'000);
+}
+
+TEST(ObjectClaim, BusyWhileAnotherConnectionHoldsTheObject) {
+  TestDatabase db;
+  auto first = db.Connect();
+  auto second = db.Connect();
+  {
+    auto held = Claim(first);
+    ASSERT_TRUE(held.ok()) << held.status().message();
+    EXPECT_EQ(held->outcome(), ClaimOutcome::kClaimed);
+    EXPECT_TRUE(InTransaction(first));
+
+    auto busy = Claim(second);
+    ASSERT_TRUE(busy.ok()) << busy.status().message();
+    EXPECT_EQ(busy->outcome(), ClaimOutcome::kBusy);
+    EXPECT_FALSE(InTransaction(second)) << "a busy object's transaction is ended at once";
+    EXPECT_EQ(ClaimOnce(second, kMonday, false, 0, "raw/b.parquet"), ClaimOutcome::kClaimed)
+        << "the lock is per object";
+  }
+  EXPECT_EQ(ClaimOnce(second), ClaimOutcome::kClaimed) << "ending the transaction frees the lock";
+}
+
+TEST(ObjectClaim, DoneObjectsAreSkippedUnlessForcedAndNotDoneDuringThisRun) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  ASSERT_TRUE(RecordIngestSuccess(conn, "raw/a.parquet", kMonday, 3).ok());
+  auto before_run = IngestLogClock(conn);
+  ASSERT_TRUE(before_run.ok());
+
+  EXPECT_EQ(ClaimOnce(conn), ClaimOutcome::kDone);
+  EXPECT_EQ(ClaimOnce(conn, kMonday, /*force=*/true, /*run_started=*/*before_run),
+            ClaimOutcome::kClaimed)
+      << "reprocessing an object done before the run";
+  EXPECT_EQ(ClaimOnce(conn, kMonday, /*force=*/true, /*run_started=*/0), ClaimOutcome::kDone)
+      << "a concurrent run loaded it since the run started";
+  EXPECT_EQ(ClaimOnce(conn, kMonday + 1), ClaimOutcome::kClaimed)
+      << "a newer LastModified is not done";
+}
+
+// A claimed object with one row written in its transaction (to the `probe` table).
+class ClaimedObject : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(conn_.Exec("CREATE TABLE probe (x int)").ok());
+    auto claim = Claim(conn_);
+    ASSERT_TRUE(claim.ok()) << claim.status().message();
+    claim_.emplace(std::move(claim).value());
+    ASSERT_TRUE(conn_.Exec("INSERT INTO probe VALUES (1)").ok());
+  }
+
+  std::optional<IngestLogEntry> LogEntry() {
+    auto entry = ReadIngestLogEntry(conn_, "raw/a.parquet");
+    EXPECT_TRUE(entry.ok());
+    return entry.ok() ? *entry : std::nullopt;
+  }
+
+  TestDatabase db_;
+  PgConnection conn_ = db_.Connect();
+  std::optional<ObjectClaim> claim_;
+};
+
+TEST_F(ClaimedObject, CommitRecordsSuccessWithTheRows) {
+  ASSERT_TRUE(claim_->Commit(kMonday + 5, 7).ok());
+  EXPECT_FALSE(InTransaction(conn_));
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM probe"), "1");
+  const auto entry = LogEntry();
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->rows_ingested, 7);
+  EXPECT_EQ(entry->last_modified, kMonday + 5);
+  EXPECT_FALSE(entry->error_text);
+}
+
+TEST_F(ClaimedObject, FailDropsTheRowsAndRecordsTheError) {
+  EXPECT_FALSE(conn_.Exec("SELECT 1/0").ok()) << "the failure aborts the transaction";
+  ASSERT_TRUE(claim_->Fail(kMonday, Status::Data("bad\nrow")).ok());
+  EXPECT_FALSE(InTransaction(conn_));
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM probe"), "0");
+  const auto entry = LogEntry();
+  ASSERT_TRUE(entry);
+  EXPECT_FALSE(entry->rows_ingested);
+  EXPECT_EQ(entry->error_text, "bad row");
+}
+
+TEST_F(ClaimedObject, DestroyedWithoutAnOutcomeRollsBack) {
+  claim_.reset();
+  EXPECT_FALSE(InTransaction(conn_));
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM probe"), "0");
+  EXPECT_FALSE(LogEntry());
+  auto other = db_.Connect();
+  EXPECT_EQ(ClaimOnce(other), ClaimOutcome::kClaimed) << "the lock went with the transaction";
+}
+
+TEST(ObjectClaim, FailWithTheConnectionLostRecordsNothing) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  auto claim = Claim(conn);
+  ASSERT_TRUE(claim.ok()) << claim.status().message();
+  EXPECT_EQ(
+      db.Scalar("SELECT pg_terminate_backend(" + std::to_string(PQbackendPID(conn.get())) + ")"),
+      "t");
+  const Status st = claim->Fail(kMonday, Status::Data("bad"));
+  EXPECT_EQ(st.kind(), ErrorKind::kConnection);
+  EXPECT_EQ(st.message(), "database connection lost; nothing was recorded");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log"), "0");
 }
 
 }  // namespace

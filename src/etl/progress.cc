@@ -64,14 +64,6 @@ std::string RejectionSuffix(const ObjectReport& r) {
 
 }  // namespace
 
-std::string FormatSummary(const EtlSummary& s) {
-  return fmt::format(
-      "etl: {} objects ({} ok, {} failed, {} skipped, {} busy), {} rows read, {} inserted, {} "
-      "rejected, {} bytes, {:.1f} s",
-      s.objects(), s.objects_ok, s.objects_failed, s.objects_skipped, s.objects_busy, s.rows_read,
-      s.rows_inserted, s.rows_rejected, s.bytes, s.seconds);
-}
-
 bool Progress::StderrIsInteractive() {
   if (::isatty(STDERR_FILENO) == 0) return false;
   const char* term = std::getenv("TERM");

@@ -1,6 +1,5 @@
 #include "etl/s3/s3_client.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <pugixml.hpp>
 #include <random>
 #include <thread>
@@ -22,8 +20,6 @@
 namespace hltwap::s3 {
 namespace {
 
-// Error bodies and listings are small; a larger error body is cut (only Code/Message matter).
-constexpr size_t kMaxBodyInMemory = 64 << 20;
 constexpr int kMaxBackoffMs = 20000;
 // Temporary credentials are renewed this long before they expire.
 constexpr int64_t kRefreshMarginMicros = 5LL * 60 * 1'000'000;
@@ -34,58 +30,11 @@ int64_t NowMicros() {
       .count();
 }
 
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string StripQuotes(std::string etag) {
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
     return etag.substr(1, etag.size() - 2);
   }
   return etag;
-}
-
-// S3's `encoding-type=url` form: %XX escapes, '+' for a space (as botocore decodes it).
-std::string UrlDecodePlus(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
-               hex(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-bool IsRetryableCurlCode(CURLcode code) {
-  switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM: return true;
-    default: return false;
-  }
 }
 
 // S3 error codes worth another try even when the HTTP status alone would not say so.
@@ -110,9 +59,6 @@ S3Error ParseS3Error(const std::string& body) {
   return out;
 }
 
-size_t WriteBody(char* data, size_t size, size_t count, void* user);
-size_t WriteHeader(char* data, size_t size, size_t count, void* user);
-
 }  // namespace
 
 // One request as sent: the raw path (not encoded) and raw query parameters.
@@ -125,65 +71,8 @@ struct RequestSpec {
   std::string key;        // empty for bucket-level requests
 };
 
-struct Exchange {
-  CURLcode curl_code = CURLE_OK;
-  std::string curl_error;
-  long status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names, of the final response
-  std::string body;                            // the body unless it went to the file
-  FILE* file = nullptr;                        // 2xx bodies go here when set
-  int64_t bytes_to_file = 0;
-  bool file_failed = false;
-  CURL* curl = nullptr;
-};
-
-namespace {
-
-bool IsSuccess(long status) {
-  return status >= 200 && status < 300;
-}
-
-size_t WriteBody(char* data, size_t size, size_t count, void* user) {
-  auto* exchange = static_cast<Exchange*>(user);
-  const size_t n = size * count;
-  long status = 0;
-  curl_easy_getinfo(exchange->curl, CURLINFO_RESPONSE_CODE, &status);
-  if (exchange->file != nullptr && IsSuccess(status)) {
-    if (std::fwrite(data, 1, n, exchange->file) != n) {
-      exchange->file_failed = true;
-      return 0;
-    }
-    exchange->bytes_to_file += static_cast<int64_t>(n);
-    return n;
-  }
-  if (exchange->body.size() + n > kMaxBodyInMemory) return 0;
-  exchange->body.append(data, n);
-  return n;
-}
-
-size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
-  auto* exchange = static_cast<Exchange*>(user);
-  const size_t n = size * count;
-  const std::string_view line(data, n);
-  if (line.rfind("HTTP/", 0) == 0) {
-    exchange->headers.clear();  // a new response (after a 100 Continue or a redirect)
-    return n;
-  }
-  const auto colon = line.find(':');
-  if (colon == std::string_view::npos) return n;
-  std::string_view value = line.substr(colon + 1);
-  const auto first = value.find_first_not_of(" \t");
-  const auto last = value.find_last_not_of(" \t\r\n");
-  value =
-      first == std::string_view::npos ? std::string_view() : value.substr(first, last - first + 1);
-  exchange->headers[ToLower(line.substr(0, colon))] = std::string(value);
-  return n;
-}
-
-}  // namespace
-
 struct Client::Impl {
-  CURL* curl = nullptr;
+  std::optional<EasyHandle> http;
   Credentials credentials;
   bool resolve_credentials = false;  // renew from the chain when temporary ones near expiry
   std::string base_url;              // scheme://authority
@@ -191,15 +80,15 @@ struct Client::Impl {
   std::string bucket_path;           // "/bucket" path-style, "" virtual-hosted
   std::mt19937_64 random{std::random_device{}()};
 
-  ~Impl() {
-    if (curl != nullptr) curl_easy_cleanup(curl);
-  }
+  // The request's headers, signed with the current credentials (renewed first when near expiry).
+  Result<std::vector<std::string>> SignedHeaders(const ClientOptions& options,
+                                                 const RequestSpec& request);
 
   // Sends `request` until it succeeds, fails for good, or runs out of attempts. With `path`
   // set, a successful body is streamed to that file (rewritten on every attempt, removed on
   // failure).
-  Result<Exchange> Execute(const ClientOptions& options, const RequestSpec& request,
-                           const std::string* path);
+  Result<HttpExchange> Execute(const ClientOptions& options, const RequestSpec& request,
+                               const std::string* path);
 };
 
 Client::Client(ClientOptions options, std::unique_ptr<Impl> impl)
@@ -239,9 +128,7 @@ Result<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
     HLTWAP_ASSIGN_OR_RETURN(impl->credentials, ResolveCredentials());
     impl->resolve_credentials = true;
   }
-  EnsureCurlInitialized();
-  impl->curl = curl_easy_init();
-  if (impl->curl == nullptr) return Status::Internal("curl_easy_init failed");
+  HLTWAP_ASSIGN_OR_RETURN(impl->http, EasyHandle::Create());
   log::Debug("S3 client for s3://{} via {} (credentials from {})", options.bucket, impl->base_url,
              impl->credentials.source);
   return std::unique_ptr<Client>(new Client(std::move(options), std::move(impl)));
@@ -255,20 +142,18 @@ struct Outcome {
   bool retryable = false;
 };
 
-Outcome Classify(const Exchange& ex, const RequestSpec& request, const ClientOptions& options) {
+Outcome Classify(const HttpExchange& ex, const RequestSpec& request, const ClientOptions& options) {
   if (ex.file_failed) {
     return {Status::Internal(fmt::format("S3 {} {}: writing the local file failed",
                                          request.operation, request.what)),
             false};
   }
-  if (ex.curl_code != CURLE_OK) {
-    const std::string detail =
-        ex.curl_error.empty() ? curl_easy_strerror(ex.curl_code) : ex.curl_error;
-    return {
-        Status::Connection(fmt::format("S3 {} {}: {}", request.operation, request.what, detail)),
-        IsRetryableCurlCode(ex.curl_code)};
+  if (ex.transport_failed) {
+    return {Status::Connection(
+                fmt::format("S3 {} {}: {}", request.operation, request.what, ex.transport_error)),
+            ex.transport_retryable};
   }
-  if (IsSuccess(ex.status)) return {Status::Ok(), false};
+  if (IsHttpSuccess(ex.status)) return {Status::Ok(), false};
 
   const S3Error error = ParseS3Error(ex.body);
   const std::string code_text = error.code.empty() ? "" : fmt::format(" {}", error.code);
@@ -312,85 +197,66 @@ Outcome Classify(const Exchange& ex, const RequestSpec& request, const ClientOpt
 
 }  // namespace
 
-Result<Exchange> Client::Impl::Execute(const ClientOptions& options, const RequestSpec& request,
-                                       const std::string* path) {
-  Impl& impl = *this;
-  const std::string url =
-      impl.base_url + EncodePath(request.path) +
-      (request.query.empty() ? std::string() : "?" + CanonicalQuery(request.query));
+Result<std::vector<std::string>> Client::Impl::SignedHeaders(const ClientOptions& options,
+                                                             const RequestSpec& request) {
+  if (resolve_credentials && credentials.expires_at &&
+      NowMicros() + kRefreshMarginMicros >= *credentials.expires_at) {
+    auto renewed = ResolveCredentials();
+    if (!renewed.ok()) return renewed.status().WithContext("renewing the AWS credentials");
+    credentials = std::move(renewed).value();
+  }
+  SigningRequest to_sign;
+  to_sign.method = request.method;
+  to_sign.path = request.path;
+  to_sign.query = request.query;
+  to_sign.headers.emplace_back("host", authority);
+  if (!options.request_payer.empty()) {
+    to_sign.headers.emplace_back("x-amz-request-payer", options.request_payer);
+  }
+  to_sign.payload_hash = std::string(kEmptyPayloadHash);
+  SigningOptions signing;
+  signing.region = options.region;
+  signing.service = "s3";
+  signing.time_micros = NowMicros();
+  const SignedRequest signed_request = SignRequest(
+      to_sign,
+      {credentials.access_key_id, credentials.secret_access_key, credentials.session_token},
+      signing);
+  std::vector<std::string> headers;
+  for (const auto& [name, value] : to_sign.headers) headers.push_back(name + ": " + value);
+  for (const auto& [name, value] : signed_request.added_headers) {
+    headers.push_back(name + ": " + value);
+  }
+  return headers;
+}
+
+Result<HttpExchange> Client::Impl::Execute(const ClientOptions& options, const RequestSpec& request,
+                                           const std::string* path) {
+  HttpRequest http_request;
+  http_request.method = request.method;
+  http_request.url = base_url + EncodePath(request.path) +
+                     (request.query.empty() ? std::string() : "?" + CanonicalQuery(request.query));
+  http_request.connect_timeout_ms = options.connect_timeout_ms;
+  http_request.timeout_ms = options.request_timeout_ms;
   Status last;
   int attempts = 0;
   for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
     attempts = attempt;
-    if (impl.resolve_credentials && impl.credentials.expires_at &&
-        NowMicros() + kRefreshMarginMicros >= *impl.credentials.expires_at) {
-      auto renewed = ResolveCredentials();
-      if (!renewed.ok()) {
-        last = renewed.status().WithContext("renewing the AWS credentials");
-        break;
-      }
-      impl.credentials = std::move(renewed).value();
+    auto headers = SignedHeaders(options, request);
+    if (!headers.ok()) {
+      last = headers.status();
+      break;
     }
-    SigningRequest to_sign;
-    to_sign.method = request.method;
-    to_sign.path = request.path;
-    to_sign.query = request.query;
-    to_sign.headers.emplace_back("host", impl.authority);
-    if (!options.request_payer.empty()) {
-      to_sign.headers.emplace_back("x-amz-request-payer", options.request_payer);
-    }
-    to_sign.payload_hash = std::string(kEmptyPayloadHash);
-    SigningOptions signing;
-    signing.region = options.region;
-    signing.service = "s3";
-    signing.time_micros = NowMicros();
-    const SignedRequest signed_request =
-        SignRequest(to_sign,
-                    {impl.credentials.access_key_id, impl.credentials.secret_access_key,
-                     impl.credentials.session_token},
-                    signing);
-
-    curl_slist* headers = nullptr;
-    for (const auto& [name, value] : to_sign.headers) {
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    }
-    for (const auto& [name, value] : signed_request.added_headers) {
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    }
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers,
-                                                                            curl_slist_free_all);
-
-    Exchange ex;
-    ex.curl = impl.curl;
+    http_request.headers = std::move(headers).value();
     std::unique_ptr<FILE, decltype(&std::fclose)> file(nullptr, std::fclose);
     if (path != nullptr) {
       file.reset(std::fopen(path->c_str(), "wb"));
       if (!file) {
         return Status::Internal(fmt::format("cannot write {}: {}", *path, std::strerror(errno)));
       }
-      ex.file = file.get();
     }
-    char error_buffer[CURL_ERROR_SIZE] = {0};
-    CURL* h = impl.curl;
-    curl_easy_reset(h);  // keeps the connection cache
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "hltwap/" HLTWAP_VERSION);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout_ms));
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, WriteHeader);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
-    if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-
-    ex.curl_code = curl_easy_perform(h);
-    ex.curl_error = error_buffer;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ex.status);
+    http_request.body_file = file.get();
+    HttpExchange ex = http->Perform(http_request);
     if (file && std::fflush(file.get()) != 0) ex.file_failed = true;
 
     Outcome outcome = Classify(ex, request, options);
@@ -406,7 +272,7 @@ Result<Exchange> Client::Impl::Execute(const ClientOptions& options, const Reque
     const int64_t ceiling = std::min<int64_t>(
         kMaxBackoffMs, static_cast<int64_t>(options.base_backoff_ms) << std::min(attempt, 20));
     const int64_t wait_ms =
-        ceiling <= 0 ? 0 : std::uniform_int_distribution<int64_t>(0, ceiling)(impl.random);
+        ceiling <= 0 ? 0 : std::uniform_int_distribution<int64_t>(0, ceiling)(random);
     log::Warn("{}; retrying in {} ms (attempt {} of {})", last.message(), wait_ms, attempt + 1,
               options.max_attempts);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
@@ -418,32 +284,6 @@ Result<Exchange> Client::Impl::Execute(const ClientOptions& options, const Reque
   }
   return last;
 }
-
-namespace {
-
-int64_t ParseHttpDate(const std::map<std::string, std::string>& headers) {
-  const auto it = headers.find("last-modified");
-  if (it == headers.end()) return 0;
-  const time_t seconds = curl_getdate(it->second.c_str(), nullptr);
-  return seconds < 0 ? 0 : static_cast<int64_t>(seconds) * 1'000'000;
-}
-
-int64_t HeaderInt(const std::map<std::string, std::string>& headers, const std::string& name) {
-  const auto it = headers.find(name);
-  if (it == headers.end()) return -1;
-  try {
-    return std::stoll(it->second);
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
-
-std::string HeaderText(const std::map<std::string, std::string>& headers, const std::string& name) {
-  const auto it = headers.find(name);
-  return it == headers.end() ? std::string() : it->second;
-}
-
-}  // namespace
 
 Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
   std::vector<ObjectInfo> out;
@@ -458,7 +298,7 @@ Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
     request.query = {{"list-type", "2"}, {"encoding-type", "url"}};
     if (!prefix.empty()) request.query.emplace_back("prefix", prefix);
     if (!continuation.empty()) request.query.emplace_back("continuation-token", continuation);
-    HLTWAP_ASSIGN_OR_RETURN(Exchange ex, impl_->Execute(options_, request, nullptr));
+    HLTWAP_ASSIGN_OR_RETURN(HttpExchange ex, impl_->Execute(options_, request, nullptr));
 
     pugi::xml_document doc;
     if (!doc.load_buffer(ex.body.data(), ex.body.size())) {
@@ -474,7 +314,7 @@ Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
     for (const pugi::xml_node item : result.children("Contents")) {
       ObjectInfo info;
       const std::string key = item.child_value("Key");
-      info.key = url_encoded ? UrlDecodePlus(key) : key;
+      info.key = url_encoded ? FormUrlDecode(key) : key;
       info.size = item.child("Size").text().as_llong(0);
       info.etag = StripQuotes(item.child_value("ETag"));
       auto when = ParseTimestampUtc(item.child_value("LastModified"));
@@ -498,43 +338,44 @@ Result<std::vector<ObjectInfo>> Client::ListObjects(const std::string& prefix) {
   return out;
 }
 
+namespace {
+
+RequestSpec ObjectRequest(const std::string& bucket, const std::string& bucket_path,
+                          std::string method, std::string operation, const std::string& key) {
+  return RequestSpec{std::move(method),
+                     bucket_path + "/" + key,
+                     {},
+                     std::move(operation),
+                     fmt::format("s3://{}/{}", bucket, key),
+                     key};
+}
+
+ObjectInfo InfoFromHeaders(const std::string& key, const HttpExchange& ex, int64_t size) {
+  return ObjectInfo{key, ex.LastModifiedMicros(), size, StripQuotes(ex.Header("etag"))};
+}
+
+}  // namespace
+
 Result<ObjectInfo> Client::HeadObject(const std::string& key) {
-  RequestSpec request;
-  request.method = "HEAD";
-  request.operation = "HeadObject";
-  request.path = impl_->bucket_path + "/" + key;
-  request.key = key;
-  request.what = fmt::format("s3://{}/{}", options_.bucket, key);
-  HLTWAP_ASSIGN_OR_RETURN(Exchange ex, impl_->Execute(options_, request, nullptr));
-  ObjectInfo info;
-  info.key = key;
-  info.size = std::max<int64_t>(0, HeaderInt(ex.headers, "content-length"));
-  info.last_modified = ParseHttpDate(ex.headers);
-  info.etag = StripQuotes(HeaderText(ex.headers, "etag"));
-  return info;
+  const RequestSpec request =
+      ObjectRequest(options_.bucket, impl_->bucket_path, "HEAD", "HeadObject", key);
+  HLTWAP_ASSIGN_OR_RETURN(HttpExchange ex, impl_->Execute(options_, request, nullptr));
+  return InfoFromHeaders(key, ex,
+                         std::max<int64_t>(0, ex.HeaderInteger("content-length").value_or(0)));
 }
 
 Result<ObjectInfo> Client::GetObjectToFile(const std::string& key, const std::string& path) {
-  RequestSpec request;
-  request.method = "GET";
-  request.operation = "GetObject";
-  request.path = impl_->bucket_path + "/" + key;
-  request.key = key;
-  request.what = fmt::format("s3://{}/{}", options_.bucket, key);
-  HLTWAP_ASSIGN_OR_RETURN(Exchange ex, impl_->Execute(options_, request, &path));
-  const int64_t expected = HeaderInt(ex.headers, "content-length");
-  if (expected >= 0 && expected != ex.bytes_to_file) {
+  const RequestSpec request =
+      ObjectRequest(options_.bucket, impl_->bucket_path, "GET", "GetObject", key);
+  HLTWAP_ASSIGN_OR_RETURN(HttpExchange ex, impl_->Execute(options_, request, &path));
+  const auto expected = ex.HeaderInteger("content-length");
+  if (expected && *expected >= 0 && *expected != ex.bytes_to_file) {
     std::remove(path.c_str());
     return Status::Connection(fmt::format("S3 GetObject {}: got {} bytes of {}", request.what,
-                                          ex.bytes_to_file, expected));
+                                          ex.bytes_to_file, *expected));
   }
-  ObjectInfo info;
-  info.key = key;
-  info.size = ex.bytes_to_file;
-  info.last_modified = ParseHttpDate(ex.headers);
-  info.etag = StripQuotes(HeaderText(ex.headers, "etag"));
-  log::Debug("S3 GetObject {}: {} bytes to {}", request.what, info.size, path);
-  return info;
+  log::Debug("S3 GetObject {}: {} bytes to {}", request.what, ex.bytes_to_file, path);
+  return InfoFromHeaders(key, ex, ex.bytes_to_file);
 }
 
 ClientOptions ClientOptionsFromConfig(const Config& config) {

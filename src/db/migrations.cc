@@ -34,6 +34,7 @@ const std::vector<Migration>& AllMigrations() {
        sql::kMigrations0003IngestLogDoneIndex},
       {4, "hltwap_status_rank", sql::kMigrations0004StatusRank},
       {5, "hltwap_api_row", sql::kMigrations0005ApiRow},
+      {6, "twap_fill", sql::kMigrations0006TwapFill},
   };
   return migrations;
 }

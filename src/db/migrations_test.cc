@@ -35,6 +35,18 @@ std::map<std::string, ColumnInfo> Columns(const TestDatabase& db, const std::str
   return out;
 }
 
+void ExpectColumns(const TestDatabase& db, const std::string& table,
+                   const std::map<std::string, ColumnInfo>& expected) {
+  const auto actual = Columns(db, table);
+  ASSERT_EQ(actual.size(), expected.size()) << table;
+  for (const auto& [name, info] : expected) {
+    ASSERT_TRUE(actual.count(name)) << table << "." << name;
+    EXPECT_EQ(actual.at(name).type, info.type) << table << "." << name;
+    EXPECT_EQ(actual.at(name).not_null, info.not_null) << table << "." << name;
+    EXPECT_EQ(actual.at(name).default_expr, info.default_expr) << table << "." << name;
+  }
+}
+
 std::string IndexDef(const TestDatabase& db, const std::string& index) {
   return db.Scalar("SELECT indexdef FROM pg_indexes WHERE indexname = '" + index + "'");
 }
@@ -51,46 +63,32 @@ void MakeVersionOneDatabase(PgConnection& conn) {
 
 TEST(Migrations, CreateTheSpecTablesExactly) {
   TestDatabase db;
-  const auto twap = Columns(db, "twap_status");
-  const std::map<std::string, ColumnInfo> expected_twap = {
-      {"twap_id", {"text", true, ""}},
-      {"wallet", {"text", true, ""}},
-      {"ts", {"timestamp with time zone", true, ""}},
-      {"asset", {"text", false, ""}},
-      {"side", {"text", false, ""}},
-      {"size_requested", {"numeric", false, ""}},
-      {"size_executed", {"numeric", false, ""}},
-      {"notional_executed", {"numeric", false, ""}},
-      {"status", {"text", false, ""}},
-      {"duration_minutes", {"integer", false, ""}},
-      {"s3_object_key", {"text", true, ""}},
-      {"raw_payload", {"jsonb", false, ""}},
-      {"inserted_at", {"timestamp with time zone", false, "now()"}},
-      {"created_at", {"timestamp with time zone", false, ""}},
-  };
-  ASSERT_EQ(twap.size(), expected_twap.size());
-  for (const auto& [name, info] : expected_twap) {
-    ASSERT_TRUE(twap.count(name)) << name;
-    EXPECT_EQ(twap.at(name).type, info.type) << name;
-    EXPECT_EQ(twap.at(name).not_null, info.not_null) << name;
-    EXPECT_EQ(twap.at(name).default_expr, info.default_expr) << name;
-  }
+  ExpectColumns(db, "twap_status",
+                {
+                    {"twap_id", {"text", true, ""}},
+                    {"wallet", {"text", true, ""}},
+                    {"ts", {"timestamp with time zone", true, ""}},
+                    {"asset", {"text", false, ""}},
+                    {"side", {"text", false, ""}},
+                    {"size_requested", {"numeric", false, ""}},
+                    {"size_executed", {"numeric", false, ""}},
+                    {"notional_executed", {"numeric", false, ""}},
+                    {"status", {"text", false, ""}},
+                    {"duration_minutes", {"integer", false, ""}},
+                    {"s3_object_key", {"text", true, ""}},
+                    {"raw_payload", {"jsonb", false, ""}},
+                    {"inserted_at", {"timestamp with time zone", false, "now()"}},
+                    {"created_at", {"timestamp with time zone", false, ""}},
+                });
 
-  const auto log = Columns(db, "etl_s3_ingest_log");
-  const std::map<std::string, ColumnInfo> expected_log = {
-      {"s3_object_key", {"text", true, ""}},
-      {"last_modified", {"timestamp with time zone", true, ""}},
-      {"rows_ingested", {"integer", false, ""}},
-      {"error_text", {"text", false, ""}},
-      {"ingested_at", {"timestamp with time zone", false, "now()"}},
-  };
-  ASSERT_EQ(log.size(), expected_log.size());
-  for (const auto& [name, info] : expected_log) {
-    ASSERT_TRUE(log.count(name)) << name;
-    EXPECT_EQ(log.at(name).type, info.type) << name;
-    EXPECT_EQ(log.at(name).not_null, info.not_null) << name;
-    EXPECT_EQ(log.at(name).default_expr, info.default_expr) << name;
-  }
+  ExpectColumns(db, "etl_s3_ingest_log",
+                {
+                    {"s3_object_key", {"text", true, ""}},
+                    {"last_modified", {"timestamp with time zone", true, ""}},
+                    {"rows_ingested", {"integer", false, ""}},
+                    {"error_text", {"text", false, ""}},
+                    {"ingested_at", {"timestamp with time zone", false, "now()"}},
+                });
 
   EXPECT_EQ(IndexDef(db, "twap_status_pkey"),
             "CREATE UNIQUE INDEX twap_status_pkey ON public.twap_status USING btree (twap_id, "
@@ -108,6 +106,41 @@ TEST(Migrations, CreateTheSpecTablesExactly) {
             "(ingested_at DESC NULLS LAST, s3_object_key DESC) WHERE (error_text IS NULL)");
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM schema_migrations"),
             std::to_string(AllMigrations().size()));
+}
+
+TEST(Migrations, CreateTheFillTableKeyedByTwapWalletAndTrade) {
+  TestDatabase db;
+  const std::string ts = "timestamp with time zone";
+  ExpectColumns(db, "twap_fill",
+                {{"twap_id", {"text", true, ""}},
+                 {"wallet", {"text", true, ""}},
+                 {"tid", {"numeric(20,0)", true, ""}},
+                 {"time", {ts, true, ""}},
+                 {"coin", {"text", true, ""}},
+                 {"side", {"text", true, ""}},
+                 {"px", {"numeric", true, ""}},
+                 {"sz", {"numeric", true, ""}},
+                 {"fee", {"numeric", false, ""}},
+                 {"fee_token", {"text", false, ""}},
+                 {"closed_pnl", {"numeric", false, ""}},
+                 {"start_position", {"numeric", false, ""}},
+                 {"dir", {"text", false, ""}},
+                 {"crossed", {"boolean", false, ""}},
+                 {"oid", {"numeric(20,0)", false, ""}},
+                 {"hash", {"text", false, ""}},
+                 {"builder_fee", {"numeric", false, ""}},
+                 {"s3_object_key", {"text", true, ""}},
+                 {"raw_payload", {"jsonb", false, ""}},
+                 {"inserted_at", {ts, true, "now()"}}});
+  EXPECT_EQ(IndexDef(db, "twap_fill_pkey"),
+            "CREATE UNIQUE INDEX twap_fill_pkey ON public.twap_fill USING btree (twap_id, wallet, "
+            "tid)");
+  EXPECT_EQ(IndexDef(db, "twap_fill_twap_time_idx"),
+            "CREATE INDEX twap_fill_twap_time_idx ON public.twap_fill USING btree (twap_id, "
+            "\"time\", tid)");
+  EXPECT_EQ(IndexDef(db, "twap_fill_wallet_time_idx"),
+            "CREATE INDEX twap_fill_wallet_time_idx ON public.twap_fill USING btree (wallet, "
+            "\"time\", tid)");
 }
 
 TEST(Migrations, RunningTwiceChangesNothing) {

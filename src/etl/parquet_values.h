@@ -1,26 +1,26 @@
-// Reading single values out of the Arrow arrays a parquet file decodes to, whatever their
-// physical layout (dictionary-encoded, extension, string / large_string / string_view).
+// Single values out of the Arrow arrays a parquet file decodes to, whatever their physical
+// layout (dictionary-encoded, extension, string / large_string / string_view), and their
+// conversion into the kinds a row field takes (see docs/design.md, Data semantics).
 #pragma once
 
 #include <arrow/type_fwd.h>
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <variant>
+
+#include "common/status.h"
 
 namespace hltwap {
 
-// One value of an array: the array that really holds it and its index there.
+// One value of an array: the array that really holds it (never a dictionary or extension
+// array) and its index there.
 struct ArrowCell {
   const arrow::Array* array = nullptr;
   int64_t index = 0;
 };
-
-// Looks through dictionary and extension arrays to the array holding the value of `index`.
-// The result's array is never a dictionary or extension array; it lives as long as `array`.
-ArrowCell ResolveCell(const arrow::Array& array, int64_t index);
-
-bool IsNullCell(const ArrowCell& cell);
 
 // The bytes of a string value (string, large_string, string_view); nullopt for other types.
 std::optional<std::string_view> StringCell(const ArrowCell& cell);
@@ -28,12 +28,47 @@ std::optional<std::string_view> StringCell(const ArrowCell& cell);
 // An integer value of any width or signedness that fits int64; nullopt for other types.
 std::optional<int64_t> IntegerCell(const ArrowCell& cell);
 
-// A value of an Arrow timestamp of the given unit, in microseconds since the epoch (floored),
-// or nullopt when it does not fit. Corrects the early files that wrote epoch milliseconds into
-// timestamp[ns] columns (see the .cc for the rule).
+// Instants are kept within years 0001..9999 (UTC): PostgreSQL's timestamptz reaches further
+// (4713 BC .. 294276 AD), but ISO-8601 text with a four-digit year, which raw_payload and the
+// API write, does not. Every conversion below gives nullopt outside, never a wrapped value.
+inline constexpr int64_t kFirstUsableMicros = -62'135'596'800'000'000;  // 0001-01-01T00:00:00Z
+inline constexpr int64_t kEndUsableMicros = 253'402'300'800'000'000;    // 10000-01-01T00:00:00Z
+
+// A value of an Arrow timestamp of the given unit, in microseconds since the epoch (floored).
+// Corrects the early files that wrote epoch milliseconds into timestamp[ns] columns (see the
+// .cc for the rule).
 std::optional<int64_t> ArrowTimestampToMicros(int64_t value, arrow::TimeUnit::type unit);
 
-// Epoch milliseconds to microseconds, nullopt on overflow.
 std::optional<int64_t> EpochMillisToMicros(int64_t millis);
+std::optional<int64_t> EpochDaysToMicros(int64_t days);
+
+// What a field's values become.
+enum class ValueKind {
+  kText,          // strings (made valid UTF-8) and integers as text; "" is a value
+  kNonEmptyText,  // strings only; "" is no value
+  kIntegerText,   // a whole number of any type in its one canonical decimal spelling
+  kDecimal,       // exact decimal text from decimal strings, floats, decimal32..256, integers
+  kTimestamp,     // UTC microseconds from timestamps of any unit, dates, epoch ms, ISO text
+  kInt32,         // a whole number within int32, from integers, whole floats or text
+  kInt64,         // a whole number within int64, likewise
+  kBool,          // booleans, 0 / 1, "true" / "false" (any case)
+};
+
+// A converted value; monostate when there is none (the text kinds hold std::string, kTimestamp
+// and the integer kinds int64_t, kBool bool).
+using FieldValue = std::variant<std::monostate, std::string, int64_t, bool>;
+
+// Converts one non-null value; an error whose message says why it is unusable.
+using ValueConverter = Result<FieldValue> (*)(const ArrowCell& cell);
+
+// The converter of values of `value_type` (a dictionary's value type, an extension's storage
+// type) into `kind`; nullptr when that type has no such reading.
+ValueConverter ConverterFor(ValueKind kind, const arrow::DataType& value_type);
+
+// `text` made valid UTF-8 without NUL, as PostgreSQL text requires.
+std::string CleanText(std::string_view text);
+
+// ASCII letters lowercased, as wallets and addresses are compared.
+std::string AsciiLower(std::string text);
 
 }  // namespace hltwap

@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 #include <arrow/extension_type.h>
 #include <arrow/util/float16.h>
+#include <arrow/visit_array_inline.h>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -73,7 +74,14 @@ void AppendHex(std::string_view bytes, std::string& out) {
   out += '"';
 }
 
-void AppendDate(int64_t days, std::string& out) {
+// A date as "YYYY-MM-DD"; outside the usable years, which ISO text cannot show, the stored
+// number.
+template <typename T>
+void AppendDate(int64_t days, T stored, std::string& out) {
+  if (!EpochDaysToMicros(days)) {
+    AppendNumber(stored, out);
+    return;
+  }
   const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
   fmt::format_to(std::back_inserter(out), "\"{:04}-{:02}-{:02}\"", static_cast<int>(ymd.year()),
                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
@@ -86,220 +94,215 @@ std::string ObjectKey(std::string_view name) {
   return key;
 }
 
+// Visit's result for the lists written as JSON arrays (a map, a list of pairs, is an object).
+template <typename ArrayType>
+using IfList =
+    arrow::enable_if_t<arrow::is_var_length_list_like_type<typename ArrayType::TypeClass>::value ||
+                           arrow::is_fixed_size_list_type<typename ArrayType::TypeClass>::value,
+                       arrow::Status>;
+
+// The child arrays of a nested array, built once per batch.
+struct ChildMaker {
+  RawJsonWriter::Node& node;
+
+  void Add(const arrow::Array* array, std::shared_ptr<arrow::Array> owned);
+
+  arrow::Status Visit(const arrow::DictionaryArray& array) {
+    Add(array.dictionary().get(), {});
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::ExtensionArray& array) {
+    Add(array.storage().get(), {});
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::MapArray& array) {
+    Add(array.keys().get(), {});
+    Add(array.items().get(), {});
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::StructArray& array) {
+    for (int k = 0; k < array.num_fields(); ++k) {
+      auto field = array.field(k);
+      Add(field.get(), field);
+      node.keys.push_back(ObjectKey(array.struct_type()->field(k)->name()));
+    }
+    return arrow::Status::OK();
+  }
+  template <typename ListArrayType>
+  IfList<ListArrayType> Visit(const ListArrayType& array) {
+    auto values = arrow::MakeArray(array.data()->child_data[0]);
+    Add(values.get(), values);
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::Array&) { return arrow::Status::OK(); }
+};
+
 RawJsonWriter::Node MakeNode(const arrow::Array* array, std::shared_ptr<arrow::Array> owned) {
   RawJsonWriter::Node node;
   node.array = array;
   node.owned = std::move(owned);
-  switch (array->type_id()) {
-    case arrow::Type::DICTIONARY:
-      node.children.push_back(
-          MakeNode(static_cast<const arrow::DictionaryArray&>(*array).dictionary().get(), {}));
-      break;
-    case arrow::Type::EXTENSION:
-      node.children.push_back(
-          MakeNode(static_cast<const arrow::ExtensionArray&>(*array).storage().get(), {}));
-      break;
-    case arrow::Type::LIST:
-    case arrow::Type::LARGE_LIST:
-    case arrow::Type::LIST_VIEW:
-    case arrow::Type::LARGE_LIST_VIEW:
-    case arrow::Type::FIXED_SIZE_LIST: {
-      auto values = arrow::MakeArray(array->data()->child_data[0]);
-      node.children.push_back(MakeNode(values.get(), values));
-      break;
-    }
-    case arrow::Type::MAP: {
-      const auto& map = static_cast<const arrow::MapArray&>(*array);
-      node.children.push_back(MakeNode(map.keys().get(), {}));
-      node.children.push_back(MakeNode(map.items().get(), {}));
-      break;
-    }
-    case arrow::Type::STRUCT: {
-      const auto& st = static_cast<const arrow::StructArray&>(*array);
-      for (int k = 0; k < st.num_fields(); ++k) {
-        auto field = st.field(k);
-        node.children.push_back(MakeNode(field.get(), field));
-        node.keys.push_back(ObjectKey(st.struct_type()->field(k)->name()));
-      }
-      break;
-    }
-    default: break;
-  }
+  ChildMaker maker{node};
+  (void)arrow::VisitArrayInline(*array, &maker);
   return node;
 }
 
-template <typename ListArrayType>
-void AppendList(const RawJsonWriter::Node& node, int64_t row, std::string& out);
-void AppendMap(const RawJsonWriter::Node& node, int64_t row, std::string& out);
+void ChildMaker::Add(const arrow::Array* array, std::shared_ptr<arrow::Array> owned) {
+  node.children.push_back(MakeNode(array, std::move(owned)));
+}
+
+void AppendValue(const RawJsonWriter::Node& node, int64_t row, std::string& out);
+
+// Appends one non-null value of `node` in its JSON form (see the header for each type's).
+struct ValueWriter {
+  const RawJsonWriter::Node& node;
+  int64_t row;
+  std::string& out;
+
+  arrow::Status Visit(const arrow::NullArray&) { return Append("null"); }
+  arrow::Status Visit(const arrow::BooleanArray& array) {
+    return Append(array.Value(row) ? "true" : "false");
+  }
+  template <typename ArrayType>
+  arrow::enable_if_integer<typename ArrayType::TypeClass, arrow::Status> Visit(
+      const ArrayType& array) {
+    AppendNumber(array.Value(row), out);
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::HalfFloatArray& array) {
+    AppendFloat(arrow::util::Float16::FromBits(array.Value(row)).ToFloat(), out);
+    return arrow::Status::OK();
+  }
+  template <typename ArrayType>
+  arrow::enable_if_t<std::is_same_v<typename ArrayType::TypeClass, arrow::FloatType> ||
+                         std::is_same_v<typename ArrayType::TypeClass, arrow::DoubleType>,
+                     arrow::Status>
+  Visit(const ArrayType& array) {
+    AppendFloat(array.Value(row), out);
+    return arrow::Status::OK();
+  }
+  template <typename ArrayType>
+  arrow::enable_if_t<arrow::is_string_like_type<typename ArrayType::TypeClass>::value ||
+                         arrow::is_string_view_type<typename ArrayType::TypeClass>::value,
+                     arrow::Status>
+  Visit(const ArrayType& array) {
+    AppendJsonString(array.GetView(row), out);
+    return arrow::Status::OK();
+  }
+  template <typename ArrayType>
+  arrow::enable_if_t<arrow::is_binary_type<typename ArrayType::TypeClass>::value ||
+                         arrow::is_binary_view_type<typename ArrayType::TypeClass>::value ||
+                         std::is_same_v<typename ArrayType::TypeClass, arrow::FixedSizeBinaryType>,
+                     arrow::Status>
+  Visit(const ArrayType& array) {
+    AppendHex(array.GetView(row), out);
+    return arrow::Status::OK();
+  }
+  template <typename ArrayType>
+  arrow::enable_if_decimal<typename ArrayType::TypeClass, arrow::Status> Visit(
+      const ArrayType& array) {
+    AppendJsonString(array.FormatValue(row), out);
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::TimestampArray& array) {
+    const int64_t value = array.Value(row);
+    const auto unit = static_cast<const arrow::TimestampType&>(*array.type()).unit();
+    const auto micros = ArrowTimestampToMicros(value, unit);
+    if (!micros) {
+      AppendNumber(value, out);  // beyond the usable years: keep the stored number
+      return arrow::Status::OK();
+    }
+    out += '"';
+    out += FormatTimestampUtc(*micros);
+    out += '"';
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::Date32Array& array) {
+    AppendDate(array.Value(row), array.Value(row), out);
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::Date64Array& array) {
+    const int64_t millis = array.Value(row);
+    AppendDate(millis >= 0 ? millis / 86'400'000 : (millis - 86'399'999) / 86'400'000, millis, out);
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::DurationArray& array) {
+    AppendNumber(array.Value(row), out);
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::DictionaryArray& array) {
+    AppendValue(node.children[0], array.GetValueIndex(row), out);
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::ExtensionArray&) {
+    AppendValue(node.children[0], row, out);
+    return arrow::Status::OK();
+  }
+  template <typename ListArrayType>
+  IfList<ListArrayType> Visit(const ListArrayType& list) {
+    const int64_t begin = list.value_offset(row);
+    const int64_t end = begin + list.value_length(row);
+    out += '[';
+    for (int64_t i = begin; i < end; ++i) {
+      if (i > begin) out += ',';
+      AppendValue(node.children[0], i, out);
+    }
+    out += ']';
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::MapArray& map) {
+    const int64_t begin = map.value_offset(row);
+    const int64_t end = begin + map.value_length(row);
+    out += '{';
+    for (int64_t i = begin; i < end; ++i) {
+      if (i > begin) out += ',';
+      const size_t key_start = out.size();
+      AppendValue(node.children[0], i, out);
+      if (out[key_start] != '"') {  // a number, boolean or structure: quote its JSON text
+        std::string text = out.substr(key_start);
+        out.resize(key_start);
+        AppendJsonString(text, out);
+      }
+      out += ':';
+      AppendValue(node.children[1], i, out);
+    }
+    out += '}';
+    return arrow::Status::OK();
+  }
+  arrow::Status Visit(const arrow::StructArray&) {
+    out += '{';
+    for (size_t k = 0; k < node.children.size(); ++k) {
+      if (k > 0) out += ',';
+      out += node.keys[k];
+      AppendValue(node.children[k], row, out);
+    }
+    out += '}';
+    return arrow::Status::OK();
+  }
+  // Anything else (time, interval, union, run-end encoded): Arrow's own text for the value.
+  arrow::Status Visit(const arrow::Array& array) {
+    auto scalar = array.GetScalar(row);
+    if (!scalar.ok() || !(*scalar)->is_valid) return Append("null");
+    AppendJsonString((*scalar)->ToString(), out);
+    return arrow::Status::OK();
+  }
+
+  arrow::Status Append(std::string_view text) {
+    out += text;
+    return arrow::Status::OK();
+  }
+};
 
 void AppendValue(const RawJsonWriter::Node& node, int64_t row, std::string& out) {
   const arrow::Array& array = *node.array;
   const auto type = array.type_id();
+  // Unions and run-end encoded arrays have no validity bitmap of their own; their scalar says.
   if (type != arrow::Type::SPARSE_UNION && type != arrow::Type::DENSE_UNION &&
       type != arrow::Type::RUN_END_ENCODED && array.IsNull(row)) {
     out += "null";
     return;
   }
-  switch (type) {
-    case arrow::Type::NA: out += "null"; return;
-    case arrow::Type::BOOL:
-      out += static_cast<const arrow::BooleanArray&>(array).Value(row) ? "true" : "false";
-      return;
-    case arrow::Type::INT8:
-      AppendNumber(static_cast<const arrow::Int8Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::INT16:
-      AppendNumber(static_cast<const arrow::Int16Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::INT32:
-      AppendNumber(static_cast<const arrow::Int32Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::INT64:
-      AppendNumber(static_cast<const arrow::Int64Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::UINT8:
-      AppendNumber(static_cast<const arrow::UInt8Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::UINT16:
-      AppendNumber(static_cast<const arrow::UInt16Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::UINT32:
-      AppendNumber(static_cast<const arrow::UInt32Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::UINT64:
-      AppendNumber(static_cast<const arrow::UInt64Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::HALF_FLOAT:
-      AppendFloat(arrow::util::Float16::FromBits(
-                      static_cast<const arrow::HalfFloatArray&>(array).Value(row))
-                      .ToFloat(),
-                  out);
-      return;
-    case arrow::Type::FLOAT:
-      AppendFloat(static_cast<const arrow::FloatArray&>(array).Value(row), out);
-      return;
-    case arrow::Type::DOUBLE:
-      AppendFloat(static_cast<const arrow::DoubleArray&>(array).Value(row), out);
-      return;
-    case arrow::Type::STRING:
-    case arrow::Type::LARGE_STRING:
-    case arrow::Type::STRING_VIEW: AppendJsonString(*StringCell({&array, row}), out); return;
-    case arrow::Type::BINARY:
-      AppendHex(static_cast<const arrow::BinaryArray&>(array).GetView(row), out);
-      return;
-    case arrow::Type::LARGE_BINARY:
-      AppendHex(static_cast<const arrow::LargeBinaryArray&>(array).GetView(row), out);
-      return;
-    case arrow::Type::BINARY_VIEW:
-      AppendHex(static_cast<const arrow::BinaryViewArray&>(array).GetView(row), out);
-      return;
-    case arrow::Type::FIXED_SIZE_BINARY:
-      AppendHex(static_cast<const arrow::FixedSizeBinaryArray&>(array).GetView(row), out);
-      return;
-    case arrow::Type::DECIMAL32:
-      AppendJsonString(static_cast<const arrow::Decimal32Array&>(array).FormatValue(row), out);
-      return;
-    case arrow::Type::DECIMAL64:
-      AppendJsonString(static_cast<const arrow::Decimal64Array&>(array).FormatValue(row), out);
-      return;
-    case arrow::Type::DECIMAL128:
-      AppendJsonString(static_cast<const arrow::Decimal128Array&>(array).FormatValue(row), out);
-      return;
-    case arrow::Type::DECIMAL256:
-      AppendJsonString(static_cast<const arrow::Decimal256Array&>(array).FormatValue(row), out);
-      return;
-    case arrow::Type::TIMESTAMP: {
-      const int64_t value = static_cast<const arrow::TimestampArray&>(array).Value(row);
-      const auto unit = static_cast<const arrow::TimestampType&>(*array.type()).unit();
-      const auto micros = ArrowTimestampToMicros(value, unit);
-      if (!micros) {
-        AppendNumber(value, out);  // beyond the microsecond range: keep the stored number
-        return;
-      }
-      out += '"';
-      out += FormatTimestampUtc(*micros);
-      out += '"';
-      return;
-    }
-    case arrow::Type::DATE32:
-      AppendDate(static_cast<const arrow::Date32Array&>(array).Value(row), out);
-      return;
-    case arrow::Type::DATE64: {
-      const int64_t millis = static_cast<const arrow::Date64Array&>(array).Value(row);
-      AppendDate(millis >= 0 ? millis / 86'400'000 : (millis - 86'399'999) / 86'400'000, out);
-      return;
-    }
-    case arrow::Type::DURATION:
-      AppendNumber(static_cast<const arrow::DurationArray&>(array).Value(row), out);
-      return;
-    case arrow::Type::DICTIONARY:
-      AppendValue(node.children[0],
-                  static_cast<const arrow::DictionaryArray&>(array).GetValueIndex(row), out);
-      return;
-    case arrow::Type::EXTENSION: AppendValue(node.children[0], row, out); return;
-    case arrow::Type::LIST: AppendList<arrow::ListArray>(node, row, out); return;
-    case arrow::Type::LARGE_LIST: AppendList<arrow::LargeListArray>(node, row, out); return;
-    case arrow::Type::LIST_VIEW: AppendList<arrow::ListViewArray>(node, row, out); return;
-    case arrow::Type::LARGE_LIST_VIEW:
-      AppendList<arrow::LargeListViewArray>(node, row, out);
-      return;
-    case arrow::Type::FIXED_SIZE_LIST:
-      AppendList<arrow::FixedSizeListArray>(node, row, out);
-      return;
-    case arrow::Type::MAP: AppendMap(node, row, out); return;
-    case arrow::Type::STRUCT: {
-      out += '{';
-      for (size_t k = 0; k < node.children.size(); ++k) {
-        if (k > 0) out += ',';
-        out += node.keys[k];
-        AppendValue(node.children[k], row, out);
-      }
-      out += '}';
-      return;
-    }
-    default: {
-      auto scalar = array.GetScalar(row);
-      if (!scalar.ok() || !(*scalar)->is_valid) {
-        out += "null";
-        return;
-      }
-      AppendJsonString((*scalar)->ToString(), out);
-      return;
-    }
-  }
-}
-
-template <typename ListArrayType>
-void AppendList(const RawJsonWriter::Node& node, int64_t row, std::string& out) {
-  const auto& list = static_cast<const ListArrayType&>(*node.array);
-  const int64_t begin = list.value_offset(row);
-  const int64_t end = begin + list.value_length(row);
-  out += '[';
-  for (int64_t i = begin; i < end; ++i) {
-    if (i > begin) out += ',';
-    AppendValue(node.children[0], i, out);
-  }
-  out += ']';
-}
-
-void AppendMap(const RawJsonWriter::Node& node, int64_t row, std::string& out) {
-  const auto& map = static_cast<const arrow::MapArray&>(*node.array);
-  const int64_t begin = map.value_offset(row);
-  const int64_t end = begin + map.value_length(row);
-  out += '{';
-  for (int64_t i = begin; i < end; ++i) {
-    if (i > begin) out += ',';
-    const size_t key_start = out.size();
-    AppendValue(node.children[0], i, out);
-    if (out[key_start] != '"') {  // a number, boolean or structure: quote its JSON text
-      std::string text = out.substr(key_start);
-      out.resize(key_start);
-      AppendJsonString(text, out);
-    }
-    out += ':';
-    AppendValue(node.children[1], i, out);
-  }
-  out += '}';
+  ValueWriter writer{node, row, out};
+  (void)arrow::VisitArrayInline(array, &writer);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // raw_payload: a parquet row as one JSON object, written straight into a reused buffer.
 //
-// The JSON form of each Arrow type (DESIGN §3 and the choices it left open):
+// The JSON form of each Arrow type (docs/design.md, Data semantics, and the choices it left open):
 //   null                              null
 //   boolean                           true / false
 //   integers of any width             JSON numbers, exact (jsonb keeps big integers exactly)
@@ -11,8 +11,9 @@
 //                                     on Hyperliquid
 //   decimal32/64/128/256              string with the column's scale, exactly ("12345.6789")
 //   timestamp (any unit, any zone)    ISO-8601 UTC string, microseconds ("…T08:15:02.123456Z"),
-//                                     with the ms-in-ns correction applied
-//   date32/date64                     "YYYY-MM-DD"
+//                                     with the ms-in-ns correction applied; outside years
+//                                     0001..9999 the stored number
+//   date32/date64                     "YYYY-MM-DD"; outside years 0001..9999 the stored number
 //   duration                          number in the column's unit
 //   struct                            object with the field names, in field order
 //   list, large_list, fixed_size_list array

@@ -160,5 +160,24 @@ TEST(RawJsonWriter, DictionaryValuesAreWrittenAsTheirValues) {
                                                     R"({"coin":"BTC"})", R"({"coin":"@107"})"}));
 }
 
+TEST(RawJsonWriter, InstantsBeyondTheUsableYearsKeepTheirStoredNumber) {
+  auto schema = arrow::schema({
+      arrow::field("s", arrow::timestamp(arrow::TimeUnit::SECOND)),
+      arrow::field("day32", arrow::date32()),
+      arrow::field("day64", arrow::date64()),
+  });
+  auto batch = arrow::RecordBatch::Make(
+      schema, 3,
+      {Array(arrow::timestamp(arrow::TimeUnit::SECOND),
+             "[9223372036854, 253402300799, -62135596801]"),
+       Array(arrow::date32(), "[2147483647, 2932896, -719163]"),
+       Array(arrow::date64(), "[9223372036854775807, 253402214400000, -62135596800001]")});
+  EXPECT_EQ(Rows(*batch),
+            (std::vector<std::string>{
+                R"({"s":9223372036854,"day32":2147483647,"day64":9223372036854775807})",
+                R"({"s":"9999-12-31T23:59:59Z","day32":"9999-12-31","day64":"9999-12-31"})",
+                R"({"s":-62135596801,"day32":-719163,"day64":-62135596800001})"}));
+}
+
 }  // namespace
 }  // namespace hltwap

@@ -1,5 +1,5 @@
-// Streams a TWAP status parquet file as normalised TwapRows (DESIGN §3), a batch at a time, so
-// memory stays bounded whatever the size of the file.
+// Streams a TWAP status parquet file as normalised TwapRows (see docs/design.md, Data
+// semantics), a batch at a time, so memory stays bounded whatever the size of the file.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "etl/parquet_fields.h"
 #include "etl/twap_row.h"
 
 namespace hltwap {
@@ -17,15 +18,6 @@ struct ParquetReadOptions {
   // file has it, else `state_timestamp`. A named column the file lacks is an error.
   std::string ts_column;
   int64_t batch_rows = 65536;  // rows per Next() at most
-};
-
-struct ParquetReadStats {
-  int64_t rows_read = 0;                       // rows of the file seen so far
-  int64_t rows_rejected = 0;                   // rows without twap_id, wallet or a usable timestamp
-  std::vector<std::string> sample_rejections;  // up to 5 reasons, "row 17: missing state_user"
-  // Values of optional fields that could not be used (a size that is not a decimal, minutes
-  // out of range, ...): stored as NULL, the row still loads.
-  int64_t values_nulled = 0;
 };
 
 class TwapParquetReader {
@@ -46,9 +38,9 @@ class TwapParquetReader {
   const ParquetReadStats& stats() const;
 
  private:
-  struct Impl;
-  explicit TwapParquetReader(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit TwapParquetReader(std::unique_ptr<ParquetFieldReader> fields);
+  std::unique_ptr<ParquetFieldReader> fields_;
+  size_t raw_size_hint_ = 256;
 };
 
 }  // namespace hltwap

@@ -1,5 +1,6 @@
-// The normalisation rules of DESIGN §3, pinned on real parquet files written here with Arrow's
-// parquet writer.
+// Over 400 lines: one case per normalisation rule, each on its own parquet file.
+// The normalisation rules of docs/design.md (Data semantics), pinned on real parquet files written
+// here with Arrow's parquet writer.
 #include "etl/twap_parquet_reader.h"
 
 #include <arrow/api.h>
@@ -755,6 +756,82 @@ TEST_F(TwapParquetReaderTest, AnEmptyFileOfRowsIsDoneAtOnce) {
   EXPECT_TRUE(out.rows.empty());
   EXPECT_TRUE(out.batch_sizes.empty());
   EXPECT_EQ(out.stats.rows_read, 0);
+}
+
+// Instants outside years 0001..9999 (PostgreSQL takes more, ISO-8601 text with a four-digit year
+// does not) reject the row when they are ts, become NULL otherwise, and stay numbers in raw:
+// never a wrapped product or a garbled date.
+TEST_F(TwapParquetReaderTest, Date32BeyondTheUsableYearsIsRejectedNotWrapped) {
+  // 213524353 days (year ~586,600) times 86,400,000,000 wraps around int64 to 2025-10-09.
+  const auto out = ReadAll(Write(
+      "date32.parquet",
+      {{"twap_id", arrow::int64(), "[1, 2, 3, 4, 5, 6]"},
+       {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa", "0xa", "0xa"])"},
+       {"time", arrow::date32(), "[213524353, 2932896, 2932897, -719162, -719163, -2147483648]"},
+       {"state_timestamp", arrow::date32(), "[0, 2147483647, 0, 0, 0, 0]"}}));
+  ASSERT_EQ(out.rows.size(), 2u);
+  EXPECT_EQ(out.rows[0].twap_id, "2");
+  EXPECT_EQ(out.rows[0].ts, Micros("9999-12-31T00:00:00Z"));
+  EXPECT_EQ(out.rows[0].created_at, std::nullopt) << "year ~5.9 million";
+  EXPECT_EQ(out.rows[1].twap_id, "4");
+  EXPECT_EQ(out.rows[1].ts, Micros("0001-01-01T00:00:00Z"));
+  EXPECT_EQ(out.stats.rows_rejected, 4);
+  EXPECT_EQ(out.stats.values_nulled, 1);
+  EXPECT_EQ(out.stats.sample_rejections.at(0),
+            "row 0: unusable time: out of the range of years 1 to 9999");
+  EXPECT_EQ(Json(out.rows[0].raw_payload).at("time"), "9999-12-31");
+  EXPECT_EQ(Json(out.rows[0].raw_payload).at("state_timestamp"), 2147483647)
+      << "raw keeps a date it cannot write as the stored number";
+}
+
+TEST_F(TwapParquetReaderTest, SecondTimestampsBeyondTheUsableYearsAreRejected) {
+  const auto second = arrow::timestamp(arrow::TimeUnit::SECOND);
+  const auto out =
+      ReadAll(Write("ts_s.parquet",
+                    {{"twap_id", arrow::int64(), "[1, 2, 3, 4, 5, 6]"},
+                     {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa", "0xa", "0xa"])"},
+                     {"time", second,
+                      "[253402300799, 253402300800, -62135596800, -62135596801, 9223372036854775, "
+                      "1761984902]"},
+                     {"state_timestamp", second, "[0, 0, 0, 0, 0, 9223372036854]"}}));
+  ASSERT_EQ(out.rows.size(), 3u);
+  EXPECT_EQ(out.rows[0].ts, Micros("9999-12-31T23:59:59Z"));
+  EXPECT_EQ(out.rows[1].ts, Micros("0001-01-01T00:00:00Z"));
+  EXPECT_EQ(out.rows[2].ts, Micros("2025-11-01T08:15:02Z"));
+  EXPECT_EQ(out.rows[2].created_at, std::nullopt) << "year ~294,000 fits int64 microseconds";
+  EXPECT_EQ(out.stats.rows_rejected, 3);
+  EXPECT_EQ(out.stats.values_nulled, 1);
+  EXPECT_EQ(
+      out.stats.sample_rejections,
+      (std::vector<std::string>{"row 1: unusable time: out of the range of years 1 to 9999",
+                                "row 3: unusable time: out of the range of years 1 to 9999",
+                                "row 4: unusable time: out of the range of years 1 to 9999"}));
+  EXPECT_EQ(Json(out.rows[0].raw_payload).at("time"), "9999-12-31T23:59:59Z");
+  // Parquet has no second unit: Arrow writes (and reads back) these as milliseconds.
+  EXPECT_EQ(Json(out.rows[2].raw_payload).at("state_timestamp"), 9223372036854000)
+      << "not a garbled year";
+}
+
+TEST_F(TwapParquetReaderTest, EpochMillisecondsBeyondTheUsableYearsAreRejected) {
+  const auto out = ReadAll(
+      Write("int_ms.parquet",
+            {{"twap_id", arrow::int64(), "[1, 2, 3, 4, 5]"},
+             {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa", "0xa"])"},
+             {"time", arrow::int64(),
+              "[253402300799999, 253402300800000, 9223372036854775807, -9223372036854775808, "
+              "-62135596800000]"},
+             {"state_timestamp", arrow::uint64(), "[18446744073709551615, 0, 0, 0, 0]"}}));
+  ASSERT_EQ(out.rows.size(), 2u);
+  EXPECT_EQ(out.rows[0].ts, Micros("9999-12-31T23:59:59.999Z"));
+  EXPECT_EQ(out.rows[0].created_at, std::nullopt);
+  EXPECT_EQ(out.rows[1].ts, Micros("0001-01-01T00:00:00Z"));
+  EXPECT_EQ(out.stats.rows_rejected, 3);
+  EXPECT_EQ(out.stats.values_nulled, 1) << "the uint64 beyond int64";
+  EXPECT_EQ(
+      out.stats.sample_rejections,
+      (std::vector<std::string>{"row 1: unusable time: out of the range of years 1 to 9999",
+                                "row 2: unusable time: out of the range of years 1 to 9999",
+                                "row 3: unusable time: out of the range of years 1 to 9999"}));
 }
 
 }  // namespace

@@ -1,0 +1,102 @@
+// Reading a dataset's rows out of a parquet file from one table of its fields: the table says
+// which columns a field may come from and what its values become; ParquetFieldReader finds the
+// columns, picks a converter for each column's type, streams the file a batch at a time (so
+// memory follows the batch, not the file), and rejects and counts rows whose required fields
+// are missing or unusable.
+#pragma once
+
+#include <arrow/type_fwd.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "etl/parquet_values.h"
+
+namespace hltwap {
+
+enum class Presence {
+  kRequired,  // a row without a usable value is rejected
+  kOptional,  // no value or an unusable one gives NULL (the latter counted)
+};
+
+struct FieldSpec {
+  int id;  // the field's index in its table
+  // Accepted column names, preferred first; matched exactly, else ignoring case and '_'
+  // ("state_executedSz" also finds "state_executed_sz" and "STATE_EXECUTEDSZ").
+  std::array<std::string_view, 3> names;
+  ValueKind kind;
+  Presence presence;
+  // For a struct column: the member holding the value (a null struct is no value).
+  std::string_view member = {};
+};
+
+// True when every spec's id is its index, so that a dataset's field enum indexes its table.
+constexpr bool IdsAreIndexes(std::span<const FieldSpec> fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].id != static_cast<int>(i)) return false;
+  }
+  return true;
+}
+
+struct ParquetReadStats {
+  int64_t rows_read = 0;                       // rows of the file seen so far
+  int64_t rows_rejected = 0;                   // rows without a usable required field
+  std::vector<std::string> sample_rejections;  // up to 5 reasons, "row 17: missing state_user"
+  // Values of optional fields that could not be used (a size that is not a decimal, minutes
+  // out of range, ...): stored as NULL, the row still loads.
+  int64_t values_nulled = 0;
+};
+
+// The column of `schema` with one of `names` (see FieldSpec::names), -1 when none; of
+// duplicated names the first column counts.
+int FindColumn(const arrow::Schema& schema, std::span<const std::string_view> names);
+
+class ParquetFieldReader {
+ public:
+  ~ParquetFieldReader();
+  ParquetFieldReader(const ParquetFieldReader&) = delete;
+  ParquetFieldReader& operator=(const ParquetFieldReader&) = delete;
+
+  // Opens `path` and binds `fields` to its columns. A missing file is kNotFound, an empty or
+  // corrupt one kData.
+  [[nodiscard]] static Result<std::unique_ptr<ParquetFieldReader>> Open(
+      const std::string& path, std::span<const FieldSpec> fields, int64_t batch_rows);
+
+  const std::string& path() const;
+  const arrow::Schema& schema() const;
+
+  // Binds `field` to the column with one of `names` instead (for a dataset's own rules);
+  // false, and the field unbound, when the file has none.
+  bool Rebind(int field, std::span<const std::string_view> names);
+
+  // The next at most batch_rows rows; false when the file is done.
+  [[nodiscard]] Result<bool> NextBatch();
+  const arrow::RecordBatch& batch() const;
+
+  // Converts the fields of row `row` of the current batch into `values` (one per field):
+  // false, with the row rejected and counted, when a required field is missing or unusable;
+  // an unusable optional value is counted and left empty.
+  bool ReadRow(int64_t row, std::span<FieldValue> values);
+
+  const ParquetReadStats& stats() const;
+
+ private:
+  struct Impl;
+  explicit ParquetFieldReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The text a text, decimal or integer-text field holds, moved out; nullopt when none.
+std::optional<std::string> TakeText(FieldValue& value);
+// The number a timestamp or integer field holds; nullopt when none.
+std::optional<int64_t> NumberOf(const FieldValue& value);
+// The value of a bool field; nullopt when none.
+std::optional<bool> BoolOf(const FieldValue& value);
+
+}  // namespace hltwap

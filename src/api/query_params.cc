@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "api/json_writer.h"
+#include "common/text.h"
 #include "common/time_util.h"
 
 namespace hltwap::api {
@@ -112,9 +113,7 @@ std::optional<bool> ParseBoolParam(std::string_view name, const std::string& tex
   // pydantic's lax bool: these words, in any letter case.
   static constexpr std::array<std::string_view, 6> kTrue = {"1", "on", "t", "true", "y", "yes"};
   static constexpr std::array<std::string_view, 6> kFalse = {"0", "off", "f", "false", "n", "no"};
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ToLower(text);
   if (std::find(kTrue.begin(), kTrue.end(), lower) != kTrue.end()) return true;
   if (std::find(kFalse.begin(), kFalse.end(), lower) != kFalse.end()) return false;
   issues.push_back({"bool_parsing", QueryLoc(name),

@@ -6,17 +6,11 @@
 #include <string_view>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "db/database_url.h"
 
 namespace hltwap {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
 
 std::string GetEnv(const char* name, std::string fallback = {}) {
   const char* v = std::getenv(name);

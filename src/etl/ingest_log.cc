@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "common/time_util.h"
 
 namespace hltwap {

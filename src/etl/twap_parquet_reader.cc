@@ -19,6 +19,7 @@
 
 #include "common/decimal.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "common/time_util.h"
 #include "etl/parquet_values.h"
 #include "etl/raw_json_writer.h"

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "common/time_util.h"
 #include "etl/s3/http.h"
 #include "etl/s3/sigv4.h"
@@ -32,13 +33,6 @@ int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 std::string StripQuotes(std::string etag) {

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "api/json_writer.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/wallet.h"
 
 namespace hltwap::api {
 namespace {
@@ -178,11 +178,7 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
     issues.push_back({"string_too_short", QueryLoc("wallet"),
                       "String should have at least 1 character", *wallet, R"({"min_length":1})"});
   } else {
-    q.wallet = *wallet;
-    // Wallets are stored lowercased; only ASCII letters occur in addresses.
-    std::transform(q.wallet.begin(), q.wallet.end(), q.wallet.begin(), [](unsigned char c) {
-      return c < 0x80 ? static_cast<char>(std::tolower(c)) : static_cast<char>(c);
-    });
+    q.wallet = NormalizeWallet(*wallet);
   }
   std::optional<int64_t> start, end;
   if (const auto* text = get("start"); text == nullptr) {

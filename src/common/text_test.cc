@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <string>
 
+#include "common/wallet.h"
+
 namespace hltwap {
 namespace {
 
@@ -110,6 +112,15 @@ TEST(OneLine, FoldsWhitespaceRunsIntoOneSpace) {
   EXPECT_EQ(OneLine("   "), "");
   EXPECT_EQ(OneLine(""), "");
   EXPECT_EQ(OneLine("single"), "single");
+}
+
+TEST(NormalizeWallet, LowercasesTheHexAddress) {
+  EXPECT_EQ(NormalizeWallet("0x8C2A5F3E1B7D4C6A9E0F1D2C3B4A5968778695A4"),
+            "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4");
+  EXPECT_EQ(NormalizeWallet("0xnobody"), "0xnobody");
+  EXPECT_EQ(NormalizeWallet("ÄB"), "Äb") << "only ASCII letters change";
+  EXPECT_EQ(NormalizeWallet(std::string_view("0X\0A", 4)), std::string("0x\0a", 4))
+      << "a NUL stays, so the wallet matches nothing";
 }
 
 }  // namespace

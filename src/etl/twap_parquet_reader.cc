@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/wallet.h"
 #include "etl/parquet_values.h"
 #include "etl/raw_json_writer.h"
 
@@ -169,10 +170,7 @@ FieldResult<std::string> WalletValue(const ArrowCell& cell) {
   const auto text = StringCell(cell);
   if (!text) return UnsupportedType(cell);
   if (text->empty()) return std::optional<std::string>();
-  std::string wallet = CleanText(*text);
-  std::transform(wallet.begin(), wallet.end(), wallet.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return std::optional<std::string>(std::move(wallet));
+  return std::optional<std::string>(NormalizeWallet(CleanText(*text)));
 }
 
 FieldResult<std::string> TextValue(const ArrowCell& cell) {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <vector>
 
+#include "common/config.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "common/time_util.h"
@@ -28,11 +29,6 @@ constexpr int kEcsAttempts = 3;
 
 using IniSection = std::map<std::string, std::string>;
 using IniFile = std::map<std::string, IniSection>;
-
-std::string GetEnv(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
 
 Credentials Registered(Credentials c) {
   log::RegisterSecret(c.secret_access_key);

@@ -26,13 +26,15 @@ int RunApi(const ApiFlags& flags) {
   if (!flags.host.empty()) config->api_host = flags.host;
   if (flags.port != 0) config->api_port = static_cast<uint16_t>(flags.port);
 
-  auto server_options = api::ServerOptionsFromEnvironment(*config);
-  if (!server_options.ok()) return ReportFailure(server_options.status());
-  auto pool_options = api::PoolOptionsFromEnvironment(*config, server_options->threads);
-  if (!pool_options.ok()) return ReportFailure(pool_options.status());
-  pool_options->statements = api::ApiStatements();
+  const auto server_options = api::ServerOptionsFromConfig(*config);
+  auto conninfo = DatabaseConninfo(*config);
+  if (!conninfo.ok()) return ReportFailure(conninfo.status());
+  auto pool_options =
+      api::PoolOptionsFromConfig(*config, std::move(conninfo).value(), server_options.threads);
+  pool_options.statements = api::ApiStatements();
 
-  const auto assets = api::DocsAssets::Load(api::DocsAssets::DefaultDirectory());
+  const auto assets = api::DocsAssets::Load(
+      config->assets_dir.empty() ? api::DocsAssets::DefaultDirectory() : config->assets_dir);
   if (!assets.complete()) {
     log::Warn(
         "Swagger UI files are missing in {} (run `make deps`, or set HLTWAP_ASSETS_DIR); "
@@ -41,11 +43,11 @@ int RunApi(const ApiFlags& flags) {
   }
   const std::string detail =
       fmt::format("database {}, pool of up to {} connections",
-                  DescribeConninfo(pool_options->conninfo), pool_options->max_size);
-  PgPool pool(std::move(pool_options).value());
+                  DescribeConninfo(pool_options.conninfo), pool_options.max_size);
+  PgPool pool(std::move(pool_options));
   api::Metrics metrics;
   const api::Router router(pool, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
-  const Status served = api::RunServer(*server_options, router, metrics, detail);
+  const Status served = api::RunServer(server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
   return kExitOk;
 }

@@ -5,7 +5,7 @@
 #include <array>
 #include <charconv>
 
-#include "api/json_writer.h"
+#include "common/text.h"
 
 namespace hltwap::api {
 namespace {
@@ -83,8 +83,8 @@ std::optional<TwapCursor> DecodeCursor(std::string_view text) {
   if (ec != std::errc() || ptr != number.data() + number.size()) return std::nullopt;
   if (number.front() == '+' || (number.size() > 1 && number[0] == '0')) return std::nullopt;
   cursor.twap_id = std::string(rest.substr(colon + 1));
-  if (cursor.twap_id.empty() || cursor.twap_id.find('\0') != std::string::npos ||
-      SanitizeUtf8(cursor.twap_id) != cursor.twap_id) {
+  // No NUL and no invalid UTF-8: the id must be text PostgreSQL can hold.
+  if (cursor.twap_id.empty() || SanitizeUtf8(cursor.twap_id, Nul::kReplace) != cursor.twap_id) {
     return std::nullopt;
   }
   if (cursor.latest_ts_micros < kMinTimestampMicros ||

@@ -1,7 +1,6 @@
 #include "api/docs.h"
 
 #include <array>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -78,8 +77,6 @@ Decimals are exact strings; timestamps are UTC.</p>
 }  // namespace
 
 std::string DocsAssets::DefaultDirectory() {
-  const char* dir = std::getenv("HLTWAP_ASSETS_DIR");
-  if (dir != nullptr && *dir != '\0') return dir;
   return HLTWAP_DEFAULT_ASSETS_DIR;
 }
 

@@ -16,7 +16,7 @@ struct StaticFile {
 
 class DocsAssets {
  public:
-  // $HLTWAP_ASSETS_DIR, else <source dir>/node_modules/swagger-ui-dist.
+  // <source dir>/node_modules/swagger-ui-dist: where the files are when HLTWAP_ASSETS_DIR is unset.
   static std::string DefaultDirectory();
   // Reads the whitelisted Swagger UI files found in `dir`; missing ones are left out.
   static DocsAssets Load(const std::string& dir);

@@ -10,9 +10,6 @@
 
 namespace hltwap::api {
 
-// Replaces every invalid UTF-8 sequence with U+FFFD, as Python's errors="replace" does.
-std::string SanitizeUtf8(std::string_view text);
-
 class JsonWriter {
  public:
   JsonWriter& BeginObject();
@@ -20,7 +17,7 @@ class JsonWriter {
   JsonWriter& BeginArray();
   JsonWriter& EndArray();
   JsonWriter& Key(std::string_view key);
-  // Escaped; invalid UTF-8 becomes U+FFFD so the output is always valid JSON.
+  // Escaped as common/text.h's AppendJsonString does, NUL kept as "\u0000"; always valid JSON.
   JsonWriter& String(std::string_view value);
   JsonWriter& OptionalString(std::optional<std::string_view> value);
   JsonWriter& Int(int64_t value);
@@ -34,7 +31,6 @@ class JsonWriter {
 
  private:
   void BeforeValue();
-  void AppendEscaped(std::string_view value);
 
   std::string out_;
   std::vector<bool> has_members_;  // one entry per open object or array

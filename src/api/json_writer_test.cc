@@ -30,13 +30,5 @@ TEST(JsonWriter, EscapesAndRepairsStrings) {
   EXPECT_FALSE(ec) << w.str();
 }
 
-TEST(SanitizeUtf8, ReplacesInvalidSequencesOnly) {
-  EXPECT_EQ(SanitizeUtf8("plain"), "plain");
-  EXPECT_EQ(SanitizeUtf8("\xE2\x82\xAC"), "\xE2\x82\xAC");
-  EXPECT_EQ(SanitizeUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  EXPECT_EQ(SanitizeUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
-  EXPECT_EQ(SanitizeUtf8("a\xF0\x9F"), "a\xEF\xBF\xBD\xEF\xBF\xBD");                // truncated
-}
-
 }  // namespace
 }  // namespace hltwap::api

@@ -4,10 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "api/json_writer.h"
+#include "common/text.h"
 #include "common/time_util.h"
+#include "common/wallet.h"
 
 namespace hltwap::api {
 namespace {
@@ -112,9 +113,7 @@ std::optional<bool> ParseBoolParam(std::string_view name, const std::string& tex
   // pydantic's lax bool: these words, in any letter case.
   static constexpr std::array<std::string_view, 6> kTrue = {"1", "on", "t", "true", "y", "yes"};
   static constexpr std::array<std::string_view, 6> kFalse = {"0", "off", "f", "false", "n", "no"};
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ToLower(text);
   if (std::find(kTrue.begin(), kTrue.end(), lower) != kTrue.end()) return true;
   if (std::find(kFalse.begin(), kFalse.end(), lower) != kFalse.end()) return false;
   issues.push_back({"bool_parsing", QueryLoc(name),
@@ -179,11 +178,7 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
     issues.push_back({"string_too_short", QueryLoc("wallet"),
                       "String should have at least 1 character", *wallet, R"({"min_length":1})"});
   } else {
-    q.wallet = *wallet;
-    // Wallets are stored lowercased; only ASCII letters occur in addresses.
-    std::transform(q.wallet.begin(), q.wallet.end(), q.wallet.begin(), [](unsigned char c) {
-      return c < 0x80 ? static_cast<char>(std::tolower(c)) : static_cast<char>(c);
-    });
+    q.wallet = NormalizeWallet(*wallet);
   }
   std::optional<int64_t> start, end;
   if (const auto* text = get("start"); text == nullptr) {

@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "common/text.h"
 
 namespace hltwap::api {
 namespace {
@@ -101,7 +102,7 @@ Response Router::Route(const Request& request) const {
     r.route = kRouteUnmatched;
     return r;
   }
-  const auto match = MatchPath(SanitizeUtf8(target->path()));
+  const auto match = MatchPath(SanitizeUtf8(target->path(), Nul::kKeep));
   if (!match) {
     Response r = JsonResponse(404, DetailBody("Not Found"));
     r.route = kRouteUnmatched;
@@ -164,7 +165,7 @@ Response Router::Route(const Request& request) const {
       boost::urls::encoding_opts plus_is_space;
       plus_is_space.space_as_plus = true;
       for (const auto& param : target->params(plus_is_space)) {
-        params[SanitizeUtf8(param.key)] = SanitizeUtf8(param.value);
+        params[SanitizeUtf8(param.key, Nul::kKeep)] = SanitizeUtf8(param.value, Nul::kKeep);
       }
       r = HandleListTwaps(pool_, params);
       break;

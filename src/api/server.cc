@@ -8,9 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <charconv>
 #include <csignal>
-#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -29,12 +27,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr auto kDrainPollInterval = std::chrono::milliseconds(20);
 constexpr auto kAcceptErrorPause = std::chrono::milliseconds(100);
-
-Result<std::chrono::milliseconds> EnvMillis(const char* name, int64_t fallback) {
-  constexpr int64_t kHour = 3'600'000;
-  HLTWAP_ASSIGN_OR_RETURN(const int64_t ms, EnvInteger(name, 1, kHour, fallback));
-  return std::chrono::milliseconds(ms);
-}
 
 // Completion of a detached coroutine: an exception that escaped it is logged, not lost.
 void LogFailure(std::string_view what, const std::exception_ptr& error) {
@@ -198,43 +190,29 @@ class Server {
 
 }  // namespace
 
-Result<ServerOptions> ServerOptionsFromEnvironment(const Config& config) {
+ServerOptions ServerOptionsFromConfig(const Config& config) {
   ServerOptions o;
   o.host = config.api_host;
   o.port = config.api_port;
   o.threads = config.api_threads != 0 ? config.api_threads
                                       : std::max(1u, std::thread::hardware_concurrency());
-  HLTWAP_ASSIGN_OR_RETURN(const int64_t max_connections,
-                          EnvInteger("API_MAX_CONNECTIONS", 1, 1'000'000, o.max_connections));
-  o.max_connections = static_cast<unsigned>(max_connections);
-  HLTWAP_ASSIGN_OR_RETURN(const int64_t max_requests,
-                          EnvInteger("API_MAX_REQUESTS_PER_CONNECTION", 1, 1'000'000,
-                                     o.limits.max_requests_per_connection));
-  o.limits.max_requests_per_connection = static_cast<unsigned>(max_requests);
-  HLTWAP_ASSIGN_OR_RETURN(o.limits.idle_timeout,
-                          EnvMillis("API_IDLE_TIMEOUT_MS", o.limits.idle_timeout.count()));
-  HLTWAP_ASSIGN_OR_RETURN(o.limits.read_timeout,
-                          EnvMillis("API_READ_TIMEOUT_MS", o.limits.read_timeout.count()));
-  HLTWAP_ASSIGN_OR_RETURN(o.limits.request_timeout,
-                          EnvMillis("API_REQUEST_TIMEOUT_MS", o.limits.request_timeout.count()));
-  HLTWAP_ASSIGN_OR_RETURN(o.limits.write_timeout,
-                          EnvMillis("API_WRITE_TIMEOUT_MS", o.limits.write_timeout.count()));
-  HLTWAP_ASSIGN_OR_RETURN(o.shutdown_timeout,
-                          EnvMillis("API_SHUTDOWN_TIMEOUT_MS", o.shutdown_timeout.count()));
+  o.max_connections = config.api_max_connections;
+  o.shutdown_timeout = config.api_shutdown_timeout;
+  o.limits.max_requests_per_connection = config.api_max_requests_per_connection;
+  o.limits.idle_timeout = config.api_idle_timeout;
+  o.limits.read_timeout = config.api_read_timeout;
+  o.limits.request_timeout = config.api_request_timeout;
+  o.limits.write_timeout = config.api_write_timeout;
   return o;
 }
 
-Result<PgPoolOptions> PoolOptionsFromEnvironment(const Config& config, unsigned threads) {
+PgPoolOptions PoolOptionsFromConfig(const Config& config, std::string conninfo, unsigned threads) {
   PgPoolOptions o;
-  HLTWAP_ASSIGN_OR_RETURN(o.conninfo, DatabaseConninfo(config));
+  o.conninfo = std::move(conninfo);
   o.max_size = config.db_pool_size != 0 ? config.db_pool_size : 2 * threads;
-  HLTWAP_ASSIGN_OR_RETURN(o.acquire_timeout,
-                          EnvMillis("DB_POOL_TIMEOUT_MS", o.acquire_timeout.count()));
-  HLTWAP_ASSIGN_OR_RETURN(const int64_t connect_timeout,
-                          EnvInteger("DB_CONNECT_TIMEOUT", 1, 600, o.connect_timeout_seconds));
-  o.connect_timeout_seconds = static_cast<int>(connect_timeout);
-  HLTWAP_ASSIGN_OR_RETURN(o.statement_timeout,
-                          EnvMillis("DB_STATEMENT_TIMEOUT_MS", o.statement_timeout.count()));
+  o.acquire_timeout = config.db_pool_timeout;
+  o.connect_timeout_seconds = config.db_connect_timeout_seconds;
+  o.statement_timeout = config.db_statement_timeout;
   return o;
 }
 

@@ -31,10 +31,11 @@ struct ServerOptions {
   SessionLimits limits;
 };
 
-// The server's tunables from the environment (API_IDLE_TIMEOUT_MS, ...), on top of `config`.
-Result<ServerOptions> ServerOptionsFromEnvironment(const Config& config);
-// The pool's settings from `config` and the environment (DB_POOL_TIMEOUT_MS, ...).
-Result<PgPoolOptions> PoolOptionsFromEnvironment(const Config& config, unsigned threads);
+// The server's settings (API_HOST, API_IDLE_TIMEOUT_MS, ...) as LoadConfig read them.
+ServerOptions ServerOptionsFromConfig(const Config& config);
+// The pool's settings (DB_POOL_SIZE, DB_POOL_TIMEOUT_MS, ...) for the database at `conninfo`;
+// `threads` sizes the default pool.
+PgPoolOptions PoolOptionsFromConfig(const Config& config, std::string conninfo, unsigned threads);
 
 // Serves until SIGTERM or SIGINT; returns once stopped. Fails only when it cannot listen.
 // Logs one line at start: the URL, the threads and `detail` (the database, the pool).

@@ -6,22 +6,10 @@
 #include <string_view>
 
 #include "common/log.h"
+#include "common/text.h"
 
 namespace hltwap {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
-
-std::string GetEnv(const char* name, std::string fallback = {}) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return fallback;
-  return v;
-}
 
 // Parses one .env value: quoted values keep their content, unquoted values lose a trailing
 // ` # comment`.
@@ -66,8 +54,8 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
+// An integer variable within [min, max]; unset or empty gives `fallback`. The error names the
+// variable.
 Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t fallback) {
   const std::string text = GetEnv(name);
   if (text.empty()) return fallback;
@@ -78,6 +66,30 @@ Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t f
         fmt::format("{} must be an integer from {} to {} (got '{}')", name, min, max, text));
   }
   return value;
+}
+
+template <typename T>
+Status ReadInteger(const char* name, int64_t min, int64_t max, T& value) {
+  HLTWAP_ASSIGN_OR_RETURN(const int64_t read,
+                          EnvInteger(name, min, max, static_cast<int64_t>(value)));
+  value = static_cast<T>(read);
+  return Status::Ok();
+}
+
+// A duration in milliseconds, from 1 ms to an hour.
+Status ReadMillis(const char* name, std::chrono::milliseconds& value) {
+  constexpr int64_t kHour = 3'600'000;
+  HLTWAP_ASSIGN_OR_RETURN(const int64_t ms, EnvInteger(name, 1, kHour, value.count()));
+  value = std::chrono::milliseconds(ms);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string GetEnv(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  return v;
 }
 
 Status LoadDotEnv(const std::string& path) {
@@ -123,13 +135,22 @@ Result<Config> LoadConfig(bool need_database) {
   }
 
   c.api_host = GetEnv("API_HOST", c.api_host);
-  HLTWAP_ASSIGN_OR_RETURN(const int64_t port, EnvInteger("API_PORT", 1, 65535, c.api_port));
-  c.api_port = static_cast<uint16_t>(port);
-  HLTWAP_ASSIGN_OR_RETURN(const int64_t threads, EnvInteger("API_THREADS", 0, 1024, 0));
-  c.api_threads = static_cast<unsigned>(threads);
-  HLTWAP_ASSIGN_OR_RETURN(const int64_t pool_size, EnvInteger("DB_POOL_SIZE", 0, 1024, 0));
-  c.db_pool_size = static_cast<unsigned>(pool_size);
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("API_PORT", 1, 65535, c.api_port));
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("API_THREADS", 0, 1024, c.api_threads));
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("DB_POOL_SIZE", 0, 1024, c.db_pool_size));
   c.cors_origins = SplitList(GetEnv("CORS_ORIGINS"));
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("API_MAX_CONNECTIONS", 1, 1'000'000, c.api_max_connections));
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("API_MAX_REQUESTS_PER_CONNECTION", 1, 1'000'000,
+                                     c.api_max_requests_per_connection));
+  HLTWAP_RETURN_IF_ERROR(ReadMillis("API_IDLE_TIMEOUT_MS", c.api_idle_timeout));
+  HLTWAP_RETURN_IF_ERROR(ReadMillis("API_READ_TIMEOUT_MS", c.api_read_timeout));
+  HLTWAP_RETURN_IF_ERROR(ReadMillis("API_REQUEST_TIMEOUT_MS", c.api_request_timeout));
+  HLTWAP_RETURN_IF_ERROR(ReadMillis("API_WRITE_TIMEOUT_MS", c.api_write_timeout));
+  HLTWAP_RETURN_IF_ERROR(ReadMillis("API_SHUTDOWN_TIMEOUT_MS", c.api_shutdown_timeout));
+  c.assets_dir = GetEnv("HLTWAP_ASSETS_DIR");
+  HLTWAP_RETURN_IF_ERROR(ReadMillis("DB_POOL_TIMEOUT_MS", c.db_pool_timeout));
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("DB_CONNECT_TIMEOUT", 1, 600, c.db_connect_timeout_seconds));
+  HLTWAP_RETURN_IF_ERROR(ReadMillis("DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout));
 
   c.twap_ts_column = GetEnv("TWAP_TS_COLUMN");
 

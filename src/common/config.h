@@ -1,6 +1,7 @@
 // Runtime configuration from the environment (and a .env file), with the spec's variable names.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,24 @@ struct Config {
   unsigned api_threads = 0;   // 0: one per core
   unsigned db_pool_size = 0;  // 0: two per API thread
   std::vector<std::string> cors_origins;
+  std::string assets_dir;  // Swagger UI files; empty: the source tree's copy
+
+  // API limits: open connections (more are closed at once), requests on one connection; the
+  // waits for a request's first byte (idle), silence while it arrives (read), the whole request,
+  // one response (write), and requests in flight at SIGTERM (shutdown).
+  unsigned api_max_connections = 1024;
+  unsigned api_max_requests_per_connection = 1000;
+  std::chrono::milliseconds api_idle_timeout{5000};
+  std::chrono::milliseconds api_read_timeout{5000};
+  std::chrono::milliseconds api_request_timeout{10000};
+  std::chrono::milliseconds api_write_timeout{10000};
+  std::chrono::milliseconds api_shutdown_timeout{10000};
+
+  // API database pool: waiting for a free connection, connecting (libpq treats values below 2
+  // as 2), each statement.
+  std::chrono::milliseconds db_pool_timeout{1000};
+  int db_connect_timeout_seconds = 2;
+  std::chrono::milliseconds db_statement_timeout{5000};
 
   // ETL.
   std::string twap_ts_column;  // empty: the event time column when present, else state_timestamp
@@ -41,9 +60,9 @@ struct Config {
 // environment. Variables already set win, as with python-dotenv. A missing file is not an error.
 Status LoadDotEnv(const std::string& path);
 
-// An integer environment variable within [min, max]; unset or empty gives `fallback`. The error
-// names the variable.
-Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t fallback);
+// An environment variable; unset or empty gives `fallback`. Settings are read by LoadConfig;
+// this is for what must be read when it is used (the AWS credential chain, as the AWS SDKs do).
+std::string GetEnv(const char* name, std::string fallback = {});
 
 // Reads every variable. `need_database` makes an unset DATABASE_URL an error. Errors name the
 // variable in one line and never echo a secret.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/text.h"
 #include "common/time_util.h"
 
 namespace hltwap {
@@ -83,27 +84,6 @@ void MaskKeyValues(std::string& text) {
   }
 }
 
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 // spdlog's thread-safe stderr sink writes the lines; the line itself (text or JSON, masked) is
 // built here, so its pattern is only the message.
 spdlog::logger& Logger() {
@@ -171,8 +151,9 @@ void Write(Level level, std::string_view message) {
   const std::string ts = FormatTimestampUtc(now.time_since_epoch().count());
   std::string line;
   if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
-    line = fmt::format(R"({{"ts":"{}","level":"{}","msg":"{}"}})", ts, LevelName(level),
-                       JsonEscape(masked));
+    line = fmt::format(R"({{"ts":"{}","level":"{}","msg":)", ts, LevelName(level));
+    AppendJsonString(masked, line, Nul::kKeep);
+    line += '}';
   } else {
     line = fmt::format("{} {:<5} {}", ts, LevelName(level), masked);
   }

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "common/text.h"
 #include "db/database_url.h"
 
 namespace hltwap {
@@ -13,22 +14,6 @@ int64_t PgResult::AffectedRows() const {
   int64_t n = 0;
   std::from_chars(text, text + std::char_traits<char>::length(text), n);
   return n;
-}
-
-std::string OneLine(std::string_view message) {
-  std::string out;
-  out.reserve(message.size());
-  bool space = false;
-  for (const char c : message) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 ErrorKind ErrorKindFromSqlState(std::string_view s) {

@@ -90,7 +90,4 @@ class PgConnection {
 // 22/23 are data errors, 28/42501 permission errors.
 ErrorKind ErrorKindFromSqlState(std::string_view sqlstate);
 
-// A libpq message on one line (libpq ends messages with newlines and adds DETAIL lines).
-std::string OneLine(std::string_view message);
-
 }  // namespace hltwap

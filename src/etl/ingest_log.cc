@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "common/time_util.h"
 #include "etl/sql.h"
 

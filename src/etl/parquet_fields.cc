@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/text.h"
 
 namespace hltwap {
 namespace {
@@ -27,7 +28,7 @@ std::string Folded(std::string_view name) {
   for (const char c : name) {
     if (c != '_') out += c;
   }
-  return AsciiLower(std::move(out));
+  return ToLower(out);
 }
 
 // Where one field comes from in the file, decided once per file.

@@ -11,8 +11,8 @@
 #include <system_error>
 
 #include "common/decimal.h"
+#include "common/text.h"
 #include "common/time_util.h"
-#include "etl/raw_json_writer.h"
 
 namespace hltwap {
 namespace {
@@ -53,7 +53,7 @@ Status Unusable(std::string message) {
 }
 
 std::string Quoted(std::string_view text) {
-  return fmt::format("'{}'", CleanText(text.substr(0, kQuotedTextMax)));
+  return fmt::format("'{}'", SanitizeUtf8(text.substr(0, kQuotedTextMax)));
 }
 
 template <typename T>
@@ -119,13 +119,13 @@ std::string DecimalValueText(const ArrowCell& cell) {
 // The converters, one per kind and source type; ConverterFor picks them once per column.
 
 Result<FieldValue> TextFromString(const ArrowCell& cell) {
-  return FieldValue(CleanText(*StringCell(cell)));
+  return FieldValue(SanitizeUtf8(*StringCell(cell)));
 }
 
 Result<FieldValue> NonEmptyTextFromString(const ArrowCell& cell) {
   const std::string_view text = *StringCell(cell);
   if (text.empty()) return FieldValue();
-  return FieldValue(CleanText(text));
+  return FieldValue(SanitizeUtf8(text));
 }
 
 // Every integer type, uint64 to its full range.
@@ -201,7 +201,7 @@ Result<FieldValue> TimestampFromDate64(const ArrowCell& cell) {
 
 Result<FieldValue> TimestampFromString(const ArrowCell& cell) {
   auto parsed = ParseTimestampUtc(*StringCell(cell));
-  if (!parsed.ok()) return Unusable(CleanText(parsed.status().message()));
+  if (!parsed.ok()) return Unusable(SanitizeUtf8(parsed.status().message()));
   return Instant(*parsed);
 }
 
@@ -266,7 +266,7 @@ Result<FieldValue> BoolFromInteger(const ArrowCell& cell) {
 
 Result<FieldValue> BoolFromString(const ArrowCell& cell) {
   const std::string_view text = *StringCell(cell);
-  const std::string lower = AsciiLower(std::string(text.substr(0, 8)));
+  const std::string lower = ToLower(text.substr(0, 8));
   if (lower == "true" || lower == "1") return FieldValue(true);
   if (lower == "false" || lower == "0") return FieldValue(false);
   return Unusable(fmt::format("{} is not a boolean", Quoted(text)));
@@ -367,19 +367,6 @@ std::optional<int64_t> EpochDaysToMicros(int64_t days) {
 ValueConverter ConverterFor(ValueKind kind, const arrow::DataType& value_type) {
   const auto source = static_cast<size_t>(SourceOf(value_type.id()));
   return source < kSourceCount ? kConverters[static_cast<size_t>(kind)][source] : nullptr;
-}
-
-std::string CleanText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  AppendValidUtf8(text, out);
-  return out;
-}
-
-std::string AsciiLower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return text;
 }
 
 }  // namespace hltwap

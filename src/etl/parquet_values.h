@@ -65,10 +65,4 @@ using ValueConverter = Result<FieldValue> (*)(const ArrowCell& cell);
 // type) into `kind`; nullptr when that type has no such reading.
 ValueConverter ConverterFor(ValueKind kind, const arrow::DataType& value_type);
 
-// `text` made valid UTF-8 without NUL, as PostgreSQL text requires.
-std::string CleanText(std::string_view text);
-
-// ASCII letters lowercased, as wallets and addresses are compared.
-std::string AsciiLower(std::string text);
-
 }  // namespace hltwap

@@ -11,42 +11,14 @@
 #include <cmath>
 #include <iterator>
 
+#include "common/text.h"
 #include "common/time_util.h"
 #include "etl/parquet_values.h"
 
 namespace hltwap {
 namespace {
 
-constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 constexpr char kHexDigits[] = "0123456789abcdef";
-
-// Length of the well-formed UTF-8 sequence starting at s[0] (RFC 3629: no overlong forms, no
-// surrogates, nothing above U+10FFFF), or 0 when the byte starts none.
-size_t Utf8SequenceLength(std::string_view s) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const auto continuation = [&](size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return i < s.size() && byte(i) >= lo && byte(i) <= hi;
-  };
-  const unsigned char b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80;
-    const unsigned char hi = b0 == 0xED ? 0x9F : 0xBF;
-    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;
-    const unsigned char hi = b0 == 0xF4 ? 0x8F : 0xBF;
-    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// Bytes that go into a JSON string as they are (printable ASCII but quote and backslash).
-bool IsPlainJsonByte(unsigned char c) {
-  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
 
 template <typename T>
 void AppendNumber(T value, std::string& out) {
@@ -306,70 +278,6 @@ void AppendValue(const RawJsonWriter::Node& node, int64_t row, std::string& out)
 }
 
 }  // namespace
-
-void AppendJsonString(std::string_view text, std::string& out) {
-  out += '"';
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t plain = i;
-    while (plain < text.size() && IsPlainJsonByte(static_cast<unsigned char>(text[plain]))) {
-      ++plain;
-    }
-    out.append(text.data() + i, plain - i);
-    i = plain;
-    if (i == text.size()) break;
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const size_t length = Utf8SequenceLength(text.substr(i));
-      if (length == 0) {
-        out += kReplacementCharacter;
-        ++i;
-      } else {
-        out.append(text.data() + i, length);
-        i += length;
-      }
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\0': out += kReplacementCharacter; break;  // jsonb refuses \u0000
-      default:
-        out += "\\u00";
-        out += kHexDigits[c >> 4];
-        out += kHexDigits[c & 0xF];
-    }
-  }
-  out += '"';
-}
-
-void AppendValidUtf8(std::string_view text, std::string& out) {
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t plain = i;
-    while (plain < text.size() && static_cast<unsigned char>(text[plain]) < 0x80 &&
-           text[plain] != '\0') {
-      ++plain;
-    }
-    out.append(text.data() + i, plain - i);
-    i = plain;
-    if (i == text.size()) break;
-    const size_t length = text[i] == '\0' ? 0 : Utf8SequenceLength(text.substr(i));
-    if (length == 0) {
-      out += kReplacementCharacter;
-      ++i;
-    } else {
-      out.append(text.data() + i, length);
-      i += length;
-    }
-  }
-}
 
 RawJsonWriter::RawJsonWriter(const arrow::RecordBatch& batch) {
   for (int c = 0; c < batch.num_columns(); ++c) {

@@ -33,13 +33,6 @@
 
 namespace hltwap {
 
-// Appends `text` as a JSON string literal, quotes included.
-void AppendJsonString(std::string_view text, std::string& out);
-
-// Appends `text` as valid UTF-8 without NUL characters (PostgreSQL text refuses both): every
-// byte that does not start a well-formed UTF-8 sequence, and every NUL, becomes U+FFFD.
-void AppendValidUtf8(std::string_view text, std::string& out);
-
 class RawJsonWriter {
  public:
   // Prepares for the rows of `batch`, which must outlive the writer.

@@ -13,49 +13,6 @@
 namespace hltwap {
 namespace {
 
-std::string JsonString(std::string_view text) {
-  std::string out;
-  AppendJsonString(text, out);
-  return out;
-}
-
-std::string ValidUtf8(std::string_view text) {
-  std::string out;
-  AppendValidUtf8(text, out);
-  return out;
-}
-
-TEST(RawJsonString, EscapesQuotesBackslashesAndControlCharacters) {
-  EXPECT_EQ(JsonString("plain"), R"("plain")");
-  EXPECT_EQ(JsonString("a\"b\\c/d"), R"("a\"b\\c/d")");
-  EXPECT_EQ(JsonString("\n\r\t\b\f"), R"("\n\r\t\b\f")");
-  EXPECT_EQ(JsonString("\x01\x1f\x7f"), "\"\\u0001\\u001f\x7f\"");
-  EXPECT_EQ(JsonString(""), R"("")");
-}
-
-TEST(RawJsonString, KeepsValidUtf8AndReplacesEverythingElse) {
-  EXPECT_EQ(JsonString("é € 😀 xyz:NVDA"), "\"é € 😀 xyz:NVDA\"");
-  const std::string fffd = "\xEF\xBF\xBD";
-  EXPECT_EQ(JsonString(std::string("a\0b", 3)), "\"a" + fffd + "b\"") << "jsonb refuses \\u0000";
-  EXPECT_EQ(JsonString("\xFF"), "\"" + fffd + "\"");
-  EXPECT_EQ(JsonString("\xC0\xAF"), "\"" + fffd + fffd + "\"") << "overlong";
-  EXPECT_EQ(JsonString("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"") << "surrogate";
-  EXPECT_EQ(JsonString("\xF4\x90\x80\x80"), "\"" + fffd + fffd + fffd + fffd + "\"")
-      << "above U+10FFFF";
-  EXPECT_EQ(JsonString("ok\xE2\x82"), "\"ok" + fffd + fffd + "\"") << "truncated sequence";
-  for (const std::string bad : {"\xFF", "\xC0\xAF", "\xE2\x82", "a\x80z", "\xF0\x9F\x98"}) {
-    boost::system::error_code ec;
-    boost::json::parse(JsonString(bad), ec);
-    EXPECT_FALSE(ec) << "always valid JSON";
-  }
-}
-
-TEST(RawJsonString, ValidUtf8TextForPostgres) {
-  EXPECT_EQ(ValidUtf8("0xabc é"), "0xabc é");
-  EXPECT_EQ(ValidUtf8(std::string("a\0\xFF", 3)), "a\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(ValidUtf8("tab\tstays"), "tab\tstays");
-}
-
 std::shared_ptr<arrow::Array> Array(const std::shared_ptr<arrow::DataType>& type,
                                     const std::string& json) {
   auto array = arrow::json::ArrayFromJSONString(type, json);

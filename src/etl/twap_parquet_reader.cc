@@ -8,6 +8,7 @@
 #include <exception>
 #include <utility>
 
+#include "common/wallet.h"
 #include "etl/raw_json_writer.h"
 
 namespace hltwap {
@@ -52,7 +53,7 @@ using TwapValues = std::array<FieldValue, kTwapFieldCount>;
 TwapRow MakeRow(TwapValues& v) {
   TwapRow row;
   row.twap_id = *TakeText(v[kTwapId]);
-  row.wallet = AsciiLower(*TakeText(v[kWallet]));
+  row.wallet = NormalizeWallet(*TakeText(v[kWallet]));
   row.ts = *NumberOf(v[kTs]);
   row.created_at = NumberOf(v[kCreatedAt]);
   row.asset = TakeText(v[kAsset]);

@@ -12,22 +12,14 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/text.h"
+
 namespace hltwap::testing {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-
-namespace {
-
-std::string ToLower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-}  // namespace
 
 struct LoopbackHttpServer::State {
   explicit State(Handler h) : handler(std::move(h)) {}
@@ -51,7 +43,7 @@ struct LoopbackHttpServer::State {
       exchange.method = std::string(request.method_string());
       exchange.target = std::string(request.target());
       for (const auto& field : request) {
-        exchange.headers[ToLower(std::string(field.name_string()))] = std::string(field.value());
+        exchange.headers[ToLower(field.name_string())] = std::string(field.value());
       }
       exchange.body = request.body();
       {
@@ -208,7 +200,7 @@ HttpReply FaultProxy::Forward(const HttpExchange& exchange) {
   HttpReply reply;
   reply.status = static_cast<int>(response.result_int());
   for (const auto& field : response) {
-    const std::string name = ToLower(std::string(field.name_string()));
+    const std::string name = ToLower(field.name_string());
     if (name == "connection" || name == "keep-alive") continue;
     reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }

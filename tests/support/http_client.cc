@@ -8,8 +8,9 @@
 
 #include <algorithm>
 #include <boost/beast/http.hpp>
-#include <cctype>
 #include <cerrno>
+
+#include "common/text.h"
 
 namespace hltwap::testing {
 namespace {
@@ -18,13 +19,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using Clock = std::chrono::steady_clock;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 }  // namespace
 
@@ -87,7 +81,7 @@ HttpResult HttpConnection::Request(const std::string& method, const std::string&
   auto res = parser.release();
   result.status = static_cast<int>(res.result_int());
   for (const auto& field : res) {
-    result.headers[Lower(field.name_string())] = std::string(field.value());
+    result.headers[ToLower(field.name_string())] = std::string(field.value());
   }
   result.body = std::move(res.body());
   if (!res.keep_alive()) connected_ = false;

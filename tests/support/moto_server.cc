@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/text.h"
 #include "etl/s3/sigv4.h"
 
 namespace hltwap::testing {
@@ -40,12 +41,6 @@ std::string FormEncode(const std::map<std::string, std::string>& params) {
     out += s3::UriEncode(name, false) + "=" + s3::UriEncode(value, false);
   }
   return out;
-}
-
-std::string ToLower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 }  // namespace
@@ -204,7 +199,7 @@ std::vector<RecordedRequest> MotoServer::Recording() {
     request.path = url.substr(0, question);
     if (question != std::string::npos) request.query = url.substr(question + 1);
     for (const auto& [name, value] : entry.at("headers").as_object()) {
-      request.headers[ToLower(std::string(name))] =
+      request.headers[ToLower(name)] =
           value.is_string() ? std::string(value.as_string()) : boost::json::serialize(value);
     }
     if (request.path.rfind("/moto-api", 0) == 0) continue;

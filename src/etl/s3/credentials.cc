@@ -11,7 +11,9 @@
 #include <sstream>
 #include <vector>
 
+#include "common/config.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "common/time_util.h"
 #include "etl/s3/http.h"
 
@@ -27,25 +29,6 @@ constexpr int kEcsAttempts = 3;
 
 using IniSection = std::map<std::string, std::string>;
 using IniFile = std::map<std::string, IniSection>;
-
-std::string GetEnv(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 Credentials Registered(Credentials c) {
   log::RegisterSecret(c.secret_access_key);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "common/time_util.h"
 #include "etl/s3/http.h"
 #include "etl/s3/sigv4.h"

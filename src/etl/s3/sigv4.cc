@@ -7,6 +7,8 @@
 #include <ctime>
 #include <map>
 
+#include "common/text.h"
+
 namespace hltwap::s3 {
 namespace {
 
@@ -19,35 +21,6 @@ std::string ToHex(const unsigned char* data, size_t size) {
   for (size_t i = 0; i < size; ++i) {
     out += kDigits[data[i] >> 4];
     out += kDigits[data[i] & 0x0f];
-  }
-  return out;
-}
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-// Trims the value and folds every inner run of whitespace (including folded header lines) into
-// one space, as the canonical form requires.
-std::string CanonicalHeaderValue(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  bool pending_space = false;
-  for (const char c : value) {
-    if (IsSpace(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += c;
   }
   return out;
 }
@@ -170,7 +143,8 @@ SignedRequest SignRequest(const SigningRequest& request, const SigningKey& key,
   // Name -> values in the order given; std::map sorts the names.
   std::map<std::string, std::vector<std::string>> headers;
   for (const auto& [name, value] : request.headers) {
-    headers[ToLower(name)].push_back(CanonicalHeaderValue(value));
+    // The canonical value is trimmed, every inner run of whitespace folded into one space.
+    headers[ToLower(name)].push_back(OneLine(value));
   }
   for (const auto& [name, value] : signed_extra) headers[name].push_back(value);
 

@@ -1,3 +1,5 @@
+// Over 400 lines: one test per S3 client behaviour (paging, signing, errors, retries, faults),
+// each against moto or a fault proxy over HTTP.
 #include "etl/s3/s3_client.h"
 
 #include <fmt/format.h>

@@ -3,13 +3,13 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <memory>
 #include <mutex>
 #include <string_view>
 #include <utility>
+
+#include "common/text.h"
 
 namespace hltwap::s3 {
 namespace {
@@ -50,13 +50,6 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
     return n;
   }
   return AppendCapped(sink.exchange->body, data, n, kMaxBodyInMemory);
-}
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 size_t WriteHeader(char* data, size_t size, size_t count, void* user) {

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <functional>
 
+#include "db/sql.h"
+
 namespace hltwap {
 namespace {
 
@@ -73,10 +75,12 @@ Result<PgConnection> PgPool::Open(bool& unreachable) {
   PgConnection conn = std::move(connected).value();
   const auto deadline = Clock::now() + options_.statement_timeout + kClientDeadlineGrace;
   // The server gives up on runaway statements itself too.
-  const std::string set_timeout =
-      fmt::format("SET statement_timeout = {}", options_.statement_timeout.count());
+  const std::string millis = std::to_string(options_.statement_timeout.count());
+  const PgParamArray timeout({millis});
+  const std::string set_timeout(db::sql::kSetStatementTimeout);
   HLTWAP_RETURN_IF_ERROR(SendAndWait(conn, deadline, [&](PGconn* c) {
-                           return PQsendQuery(c, set_timeout.c_str());
+                           return PQsendQueryParams(c, set_timeout.c_str(), timeout.size(), nullptr,
+                                                    timeout.values(), nullptr, nullptr, 0);
                          }).status());
   for (const auto& statement : options_.statements) {
     HLTWAP_RETURN_IF_ERROR(SendAndWait(conn, deadline,

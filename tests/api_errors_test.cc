@@ -186,6 +186,27 @@ TEST_F(ApiErrors, OversizedHeadersAre431) {
             200);
 }
 
+TEST_F(ApiErrors, TheHeaderLimitIsOneTotalOverEveryRead) {
+  // 30 headers of 400 bytes: each small, 12 KB in all, sent a header at a time.
+  RawConnection many(server_->port());
+  ASSERT_TRUE(many.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  for (int i = 0; i < 30; ++i) {
+    if (!many.Send("X-Filler-" + std::to_string(i) + ": " + std::string(400, 'a') + "\r\n")) break;
+  }
+  (void)many.Send("\r\n");
+  const std::string answer = many.ReadUntilClosed(std::chrono::seconds(10));
+  EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer.substr(0, 200);
+
+  // Two headers of 3,900 bytes: 7.8 KB in all, under the limit.
+  const auto two = HttpGet(server_->port(), "/healthz",
+                           {{"X-A", std::string(3900, 'a')}, {"X-B", std::string(3900, 'b')}});
+  EXPECT_EQ(two.status, 200) << two.error;
+  // Over 8 KiB in total.
+  const auto over = HttpGet(server_->port(), "/healthz",
+                            {{"X-A", std::string(3900, 'a')}, {"X-B", std::string(4300, 'b')}});
+  EXPECT_EQ(over.status, 431) << over.error;
+}
+
 TEST_F(ApiErrors, LargeBodiesAre413AndGarbageIs400) {
   RawConnection big(server_->port());
   ASSERT_TRUE(big.connected());

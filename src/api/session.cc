@@ -37,6 +37,14 @@ std::string_view LoggedPath(std::string_view target) {
   return target.substr(0, std::min(target.find('?'), kMaxLogged));
 }
 
+// The request line and header fields as they travel: "GET /x HTTP/1.1\r\n", "Name: value\r\n"
+// each, and the blank line.
+size_t HeaderBytes(const Request& request) {
+  size_t n = request.method_string().size() + request.target().size() + 12;
+  for (const auto& field : request) n += field.name_string().size() + field.value().size() + 4;
+  return n + 2;
+}
+
 // The status for a request that could not be read, or nullopt when the connection just ends.
 std::optional<unsigned> StatusForReadError(const boost::system::error_code& ec) {
   if (ec == beast::http::error::header_limit || ec == beast::http::error::buffer_overflow) {
@@ -103,10 +111,18 @@ asio::awaitable<void> Session::Run() {
     parser.body_limit(limits_.max_body_bytes);
     const auto request_deadline = Clock::now() + limits_.request_timeout;
     boost::system::error_code ec;
+    // Beast bounds the header bytes of each read, not their total over several reads: the
+    // session counts what the parser consumed until the header is complete.
+    size_t header_bytes = 0;
     while (!ec && !parser.is_done()) {
       stream_.expires_at(std::min(Clock::now() + limits_.read_timeout, request_deadline));
-      std::tie(ec, std::ignore) =
+      const bool header_was_done = parser.is_header_done();
+      size_t consumed = 0;
+      std::tie(ec, consumed) =
           co_await beast::http::async_read_some(stream_, buffer_, parser, kNoThrow);
+      if (ec || header_was_done) continue;
+      header_bytes = parser.is_header_done() ? HeaderBytes(parser.get()) : header_bytes + consumed;
+      if (header_bytes > limits_.max_header_bytes) ec = beast::http::error::header_limit;
     }
     if (ec) {
       if (ec == beast::error::timeout) {

@@ -34,6 +34,14 @@ void Metrics::ReadTimedOut() {
   ++read_timeouts_;
 }
 
+void Metrics::ConnectionShed() {
+  ++connections_shed_;
+}
+
+void Metrics::ConnectionRefused() {
+  ++connections_refused_;
+}
+
 std::string Metrics::Render(const PgPoolStats* pool) const {
   std::string out;
   auto header = [&](std::string_view name, std::string_view type, std::string_view help) {
@@ -66,35 +74,53 @@ std::string Metrics::Render(const PgPoolStats* pool) const {
                      route, h.count, route, h.sum, route, h.count);
     }
   }
-  header("hltwap_http_connections_active", "gauge", "Open client connections.");
-  fmt::format_to(std::back_inserter(out), "hltwap_http_connections_active {}\n",
-                 connections_active_.load());
-  header("hltwap_http_connections_total", "counter", "Client connections accepted.");
-  fmt::format_to(std::back_inserter(out), "hltwap_http_connections_total {}\n",
-                 connections_total_.load());
-  header("hltwap_http_read_timeouts_total", "counter",
-         "Connections closed because a request did not arrive in time.");
-  fmt::format_to(std::back_inserter(out), "hltwap_http_read_timeouts_total {}\n",
-                 read_timeouts_.load());
-  if (pool == nullptr) return out;
-  const std::tuple<std::string_view, std::string_view, std::string_view, uint64_t> pool_series[] = {
-      {"hltwap_db_pool_size", "gauge", "Most database connections the pool opens.", pool->max_size},
-      {"hltwap_db_pool_open", "gauge", "Database connections open (idle or in use).", pool->open},
-      {"hltwap_db_pool_in_use", "gauge", "Database connections in use by requests.", pool->in_use},
-      {"hltwap_db_pool_waits_total", "counter",
-       "Requests that waited for a free database connection.", pool->waits},
-      {"hltwap_db_pool_wait_timeouts_total", "counter",
-       "Requests that gave up waiting for a database connection (answered 503).",
-       pool->wait_timeouts},
-      {"hltwap_db_pool_connects_total", "counter", "Database connections made.", pool->connects},
-      {"hltwap_db_pool_connect_failures_total", "counter", "Failed attempts to connect.",
-       pool->connect_failures},
-      {"hltwap_db_pool_discarded_total", "counter", "Broken database connections thrown away.",
-       pool->discarded},
-  };
-  for (const auto& [name, type, help, value] : pool_series) {
+  using Series = std::tuple<std::string_view, std::string_view, std::string_view, int64_t>;
+  auto write = [&](const Series& series) {
+    const auto& [name, type, help, value] = series;
     header(name, type, help);
     fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
+  };
+  auto count = [](const std::atomic<uint64_t>& c) { return static_cast<int64_t>(c.load()); };
+  for (const Series& series : {
+           Series{"hltwap_http_connections_active", "gauge", "Open client connections.",
+                  connections_active_.load()},
+           Series{"hltwap_http_connections_total", "counter", "Client connections accepted.",
+                  count(connections_total_)},
+           Series{"hltwap_http_read_timeouts_total", "counter",
+                  "Connections closed because a request did not arrive in time.",
+                  count(read_timeouts_)},
+           Series{"hltwap_http_connections_shed_total", "counter",
+                  "Idle connections closed to make room for new ones.", count(connections_shed_)},
+           Series{"hltwap_http_connections_refused_total", "counter",
+                  "New connections closed at once: their client or the server had too many.",
+                  count(connections_refused_)},
+       }) {
+    write(series);
+  }
+  if (pool == nullptr) return out;
+  auto gauge = [](size_t v) { return static_cast<int64_t>(v); };
+  for (const Series& series : {
+           Series{"hltwap_db_pool_size", "gauge", "Most database connections the pool opens.",
+                  gauge(pool->max_size)},
+           Series{"hltwap_db_pool_open", "gauge", "Database connections open (idle or in use).",
+                  gauge(pool->open)},
+           Series{"hltwap_db_pool_in_use", "gauge", "Database connections in use by requests.",
+                  gauge(pool->in_use)},
+           Series{"hltwap_db_pool_waits_total", "counter",
+                  "Requests that waited for a free database connection.",
+                  static_cast<int64_t>(pool->waits)},
+           Series{"hltwap_db_pool_wait_timeouts_total", "counter",
+                  "Requests that gave up waiting for a database connection (answered 503).",
+                  static_cast<int64_t>(pool->wait_timeouts)},
+           Series{"hltwap_db_pool_connects_total", "counter", "Database connections made.",
+                  static_cast<int64_t>(pool->connects)},
+           Series{"hltwap_db_pool_connect_failures_total", "counter", "Failed attempts to connect.",
+                  static_cast<int64_t>(pool->connect_failures)},
+           Series{"hltwap_db_pool_discarded_total", "counter",
+                  "Broken database connections thrown away.",
+                  static_cast<int64_t>(pool->discarded)},
+       }) {
+    write(series);
   }
   return out;
 }

@@ -23,6 +23,10 @@ class Metrics {
   void ConnectionOpened();
   void ConnectionClosed();
   void ReadTimedOut();
+  // An idle connection closed to make room for a new one.
+  void ConnectionShed();
+  // A new connection closed at once: its client, or the server, had too many.
+  void ConnectionRefused();
 
   // The whole exposition; `pool` adds the database pool's gauges and counters.
   std::string Render(const PgPoolStats* pool) const;
@@ -43,6 +47,8 @@ class Metrics {
   std::atomic<int64_t> connections_active_{0};
   std::atomic<uint64_t> connections_total_{0};
   std::atomic<uint64_t> read_timeouts_{0};
+  std::atomic<uint64_t> connections_shed_{0};
+  std::atomic<uint64_t> connections_refused_{0};
 };
 
 }  // namespace hltwap::api

@@ -38,41 +38,100 @@ void LogFailure(std::string_view what, const std::exception_ptr& error) {
   }
 }
 
-// A session reports its end here, whatever way its coroutine finishes.
+enum class Admission { kAdmitted, kStopping, kClientFull, kServerFull };
+
+// The live sessions, by remote address. A session reports its end here, whatever way its
+// coroutine finishes. Admission bounds connections per client and in all; at the cap an idle
+// connection is asked to close (it finishes at once) so that one client's idle sockets cannot
+// keep everyone else out.
 class SessionRegistry {
  public:
-  // False once shutdown has begun: the caller closes the new connection instead.
-  bool Add(const std::shared_ptr<Session>& session) {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return false;
-    sessions_.emplace(session.get(), session);
-    return true;
+  SessionRegistry(size_t max_total, size_t max_per_client, Metrics& metrics)
+      : max_total_(max_total), max_per_client_(max_per_client), metrics_(metrics) {}
+
+  Admission Add(const std::shared_ptr<Session>& session, const std::string& client) {
+    std::shared_ptr<Session> shed;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return Admission::kStopping;
+      size_t& from_client = per_client_[client];
+      if (max_per_client_ != 0 && from_client >= max_per_client_) {
+        if (from_client == 0) per_client_.erase(client);
+        return Admission::kClientFull;
+      }
+      if (sessions_.size() - shedding_ >= max_total_) {
+        shed = MarkIdleForShedding();
+        if (!shed) {
+          if (from_client == 0) per_client_.erase(client);
+          return Admission::kServerFull;
+        }
+      }
+      ++from_client;
+      sessions_.emplace(session.get(), Entry{session, client, false});
+    }
+    if (shed) {
+      metrics_.ConnectionShed();
+      shed->Shutdown();
+    }
+    return Admission::kAdmitted;
   }
+
   void Remove(const Session* session) {
     std::lock_guard lock(mutex_);
-    sessions_.erase(session);
+    const auto it = sessions_.find(session);
+    if (it == sessions_.end()) return;
+    if (it->second.shedding) --shedding_;
+    const auto client = per_client_.find(it->second.client);
+    if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
+    sessions_.erase(it);
   }
+
   size_t size() const {
     std::lock_guard lock(mutex_);
     return sessions_.size();
   }
+
   // Marks the registry stopped and asks every live session to finish.
   void ShutdownAll() {
     std::vector<std::shared_ptr<Session>> live;
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
-      for (const auto& [ptr, weak] : sessions_) {
-        if (auto session = weak.lock()) live.push_back(std::move(session));
+      for (const auto& [ptr, entry] : sessions_) {
+        if (auto session = entry.session.lock()) live.push_back(std::move(session));
       }
     }
     for (const auto& session : live) session->Shutdown();
   }
 
  private:
+  struct Entry {
+    std::weak_ptr<Session> session;
+    std::string client;
+    bool shedding;  // asked to close to make room; no longer counted against the cap
+  };
+
+  // An idle session not already on its way out, marked as such; null when none is idle.
+  std::shared_ptr<Session> MarkIdleForShedding() {
+    for (auto& [ptr, entry] : sessions_) {
+      if (entry.shedding) continue;
+      auto session = entry.session.lock();
+      if (!session || !session->idle()) continue;
+      entry.shedding = true;
+      ++shedding_;
+      return session;
+    }
+    return nullptr;
+  }
+
+  const size_t max_total_;
+  const size_t max_per_client_;
+  Metrics& metrics_;
   mutable std::mutex mutex_;
   bool stopping_ = false;
-  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
+  size_t shedding_ = 0;
+  std::unordered_map<const Session*, Entry> sessions_;
+  std::unordered_map<std::string, size_t> per_client_;
 };
 
 class Server {
@@ -84,7 +143,8 @@ class Server {
         io_(static_cast<int>(options.threads)),
         acceptor_(asio::make_strand(io_)),
         signals_(io_, SIGINT, SIGTERM),
-        drain_timer_(io_) {}
+        drain_timer_(io_),
+        registry_(options.max_connections, options.max_connections_per_client, metrics) {}
 
   Status Listen() {
     boost::system::error_code ec;
@@ -138,14 +198,20 @@ class Server {
         co_await pause.async_wait(kNoThrow);
         continue;
       }
-      if (registry_.size() >= options_.max_connections) {
-        log::Warn("connection limit ({}) reached; closing a new connection",
-                  options_.max_connections);
-        continue;  // the socket closes as it goes out of scope
-      }
+      boost::system::error_code peer_error;
+      const std::string client = socket.remote_endpoint(peer_error).address().to_string();
       auto session =
           std::make_shared<Session>(std::move(socket), router_, metrics_, options_.limits);
-      if (!registry_.Add(session)) continue;
+      // A refused session never runs: its socket closes as it goes out of scope.
+      const Admission admission = registry_.Add(session, client);
+      if (admission == Admission::kClientFull || admission == Admission::kServerFull) {
+        metrics_.ConnectionRefused();
+        log::Debug("closing a new connection from {}: {}", client,
+                   admission == Admission::kClientFull
+                       ? "that client has API_MAX_CONNECTIONS_PER_CLIENT open"
+                       : "API_MAX_CONNECTIONS are open and none is idle");
+      }
+      if (admission != Admission::kAdmitted) continue;
       asio::co_spawn(session->executor(), session->Run(),
                      [this, raw = session.get()](const std::exception_ptr& error) {
                        registry_.Remove(raw);
@@ -197,6 +263,7 @@ ServerOptions ServerOptionsFromConfig(const Config& config) {
   o.threads = config.api_threads != 0 ? config.api_threads
                                       : std::max(1u, std::thread::hardware_concurrency());
   o.max_connections = config.api_max_connections;
+  o.max_connections_per_client = config.api_max_connections_per_client;
   o.shutdown_timeout = config.api_shutdown_timeout;
   o.limits.max_requests_per_connection = config.api_max_requests_per_connection;
   o.limits.idle_timeout = config.api_idle_timeout;

@@ -26,7 +26,9 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   uint16_t port = 8000;
   unsigned threads = 1;
-  unsigned max_connections = 1024;  // beyond this, new connections are closed at once
+  // At the cap, an idle connection is closed to make room; when none is idle the new one is.
+  unsigned max_connections = 1024;
+  unsigned max_connections_per_client = 256;  // per remote address; 0: no bound
   std::chrono::milliseconds shutdown_timeout{10000};
   SessionLimits limits;
 };

@@ -41,6 +41,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Thread-safe: finish the request in flight (if any), then close; an idle connection closes
   // at once.
   void Shutdown();
+  // True while waiting for the first byte of a request (thread-safe).
+  bool idle() const { return idle_.load(); }
 
  private:
   boost::asio::awaitable<bool> Send(Response response, const Request* request, bool keep_alive,
@@ -53,7 +55,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Metrics& metrics_;
   const SessionLimits& limits_;
   std::string peer_;
-  bool idle_ = false;                  // waiting for the first byte of a request
+  // Waiting for the first byte of a request; a new connection is idle until its first byte.
+  std::atomic<bool> idle_{true};
   std::atomic<bool> draining_{false};  // the server is shutting down
 };
 

@@ -140,6 +140,8 @@ Result<Config> LoadConfig(bool need_database) {
   HLTWAP_RETURN_IF_ERROR(ReadInteger("DB_POOL_SIZE", 0, 1024, c.db_pool_size));
   c.cors_origins = SplitList(GetEnv("CORS_ORIGINS"));
   HLTWAP_RETURN_IF_ERROR(ReadInteger("API_MAX_CONNECTIONS", 1, 1'000'000, c.api_max_connections));
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("API_MAX_CONNECTIONS_PER_CLIENT", 0, 1'000'000,
+                                     c.api_max_connections_per_client));
   HLTWAP_RETURN_IF_ERROR(ReadInteger("API_MAX_REQUESTS_PER_CONNECTION", 1, 1'000'000,
                                      c.api_max_requests_per_connection));
   HLTWAP_RETURN_IF_ERROR(ReadMillis("API_IDLE_TIMEOUT_MS", c.api_idle_timeout));

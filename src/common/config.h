@@ -31,10 +31,12 @@ struct Config {
   std::vector<std::string> cors_origins;
   std::string assets_dir;  // Swagger UI files; empty: the source tree's copy
 
-  // API limits: open connections (more are closed at once), requests on one connection; the
+  // API limits: open connections (at the cap an idle one is closed to make room, else the new one
+  // is), open connections per client address, requests on one connection; the
   // waits for a request's first byte (idle), silence while it arrives (read), the whole request,
   // one response (write), and requests in flight at SIGTERM (shutdown).
   unsigned api_max_connections = 1024;
+  unsigned api_max_connections_per_client = 256;  // per remote address; 0: no per-client bound
   unsigned api_max_requests_per_connection = 1000;
   std::chrono::milliseconds api_idle_timeout{5000};
   std::chrono::milliseconds api_read_timeout{5000};

@@ -59,7 +59,8 @@ inline HttpResult HttpGet(int port, const std::string& target, const HttpHeaders
 // Bytes as they are, for malformed, oversized, pipelined or trickled requests.
 class RawConnection {
  public:
-  explicit RawConnection(int port);
+  // Connects to 127.0.0.1:port from `source` (any loopback address: 127.0.0.2 is another client).
+  explicit RawConnection(int port, const char* source = nullptr);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;

@@ -17,6 +17,15 @@ bool Usable(const PgConnection& conn) {
   return conn.ok() && PQtransactionStatus(conn.get()) == PQTRANS_IDLE;
 }
 
+// An idle connection has nothing to read unless its server went away (restart, failover,
+// pg_terminate_backend): the goodbye and the end of the stream are waiting in its socket. The
+// pool asks no server for notifications, so anything readable means the connection is ending.
+bool StillUsable(const PgConnection& conn) {
+  if (!Usable(conn)) return false;
+  pollfd fd{PQsocket(conn.get()), POLLIN, 0};
+  return ::poll(&fd, 1, 0) == 0;
+}
+
 // The server's statement_timeout is how a slow statement normally ends, leaving the connection
 // usable; the client's own deadline comes this much later and only catches a server that has
 // stopped answering (the connection is then dropped).
@@ -98,23 +107,30 @@ Result<PgPool::Lease> PgPool::Acquire() {
   std::unique_lock lock(mutex_);
   const auto deadline = Clock::now() + options_.acquire_timeout;
   bool waited = false;
-  while (idle_.empty() && stats_.open >= options_.max_size) {
-    if (!waited) {
-      waited = true;
-      ++stats_.waits;
+  for (;;) {
+    while (idle_.empty() && stats_.open >= options_.max_size) {
+      if (!waited) {
+        waited = true;
+        ++stats_.waits;
+      }
+      if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+          stats_.open >= options_.max_size) {
+        ++stats_.wait_timeouts;
+        return Status::Retryable(fmt::format("no database connection became free within {} ms",
+                                             options_.acquire_timeout.count()));
+      }
     }
-    if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        stats_.open >= options_.max_size) {
-      ++stats_.wait_timeouts;
-      return Status::Retryable(fmt::format("no database connection became free within {} ms",
-                                           options_.acquire_timeout.count()));
-    }
-  }
-  if (!idle_.empty()) {
+    if (idle_.empty()) break;
     PgConnection conn = std::move(idle_.back());
     idle_.pop_back();
-    ++stats_.in_use;
-    return Lease(this, std::move(conn), /*reused=*/true);
+    // Every dead idle connection is dropped here, so after a restart a request gets a live
+    // connection or a new one, not the next dead one.
+    if (StillUsable(conn)) {
+      ++stats_.in_use;
+      return Lease(this, std::move(conn), /*reused=*/true);
+    }
+    --stats_.open;
+    ++stats_.discarded;
   }
   if (Clock::now() - last_connect_failure_ < options_.reconnect_backoff) {
     return last_connect_error_;

@@ -4,6 +4,7 @@
 
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
@@ -76,6 +77,20 @@ TEST(PgPool, NeverOpensMoreThanMaxSizeAndWaitsAreBounded) {
   EXPECT_EQ(stats.waits, 2u);
 }
 
+// Ends these backends and waits until their processes are gone (so their sockets are closed).
+void TerminateBackends(const TestDatabase& db, const std::vector<std::string>& pids) {
+  std::string list;
+  for (const auto& pid : pids) list += (list.empty() ? "" : ",") + pid;
+  db.Scalar("SELECT count(pg_terminate_backend(pid)) FROM unnest(ARRAY[" + list + "]) AS pid");
+  for (int i = 0; i < 600; ++i) {
+    if (db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + list + ")") == "0") {
+      return;
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ADD_FAILURE() << "backends " << list << " did not end";
+}
+
 TEST(PgPool, BrokenConnectionsAreDiscardedAndRemade) {
   TestDatabase db(/*migrate=*/false);
   PgPool pool(Options(db));
@@ -85,22 +100,39 @@ TEST(PgPool, BrokenConnectionsAreDiscardedAndRemade) {
     ASSERT_TRUE(lease.ok());
     pid = std::string(lease->ExecPrepared("pid", {})->Get(0, 0));
   }
-  db.Scalar("SELECT pg_terminate_backend(" + pid + ")");
-  std::this_thread::sleep_for(milliseconds(100));
-  {
-    auto stale = pool.Acquire();
-    ASSERT_TRUE(stale.ok());
-    EXPECT_TRUE(stale->reused());
-    auto r = stale->ExecPrepared("one", {"1"});
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.status().kind(), ErrorKind::kConnection) << r.status().message();
-  }
-  EXPECT_EQ(pool.Stats().discarded, 1u);
-  EXPECT_EQ(pool.Stats().open, 0u);
+  TerminateBackends(db, {pid});
+  // The dead idle connection is never handed out: the pool drops it and connects anew.
   auto fresh = pool.Acquire();
   ASSERT_TRUE(fresh.ok());
   EXPECT_FALSE(fresh->reused());
   EXPECT_EQ(fresh->ExecPrepared("one", {"1"})->Get(0, 0), "2");
+  EXPECT_EQ(pool.Stats().discarded, 1u);
+  EXPECT_EQ(pool.Stats().open, 1u);
+}
+
+TEST(PgPool, EveryDeadIdleConnectionIsReplacedBeforeOneIsGivenOut) {
+  TestDatabase db(/*migrate=*/false);
+  PgPool pool(Options(db, /*max_size=*/4));
+  std::vector<std::string> pids;
+  {
+    std::vector<PgPool::Lease> leases;
+    for (int i = 0; i < 3; ++i) {
+      auto lease = pool.Acquire();
+      ASSERT_TRUE(lease.ok());
+      pids.emplace_back(lease->ExecPrepared("pid", {})->Get(0, 0));
+      leases.push_back(std::move(lease).value());
+    }
+  }
+  ASSERT_EQ(pool.Stats().open, 3u);
+  TerminateBackends(db, pids);  // a server restart, as the pool sees it
+  for (int i = 0; i < 3; ++i) {
+    auto lease = pool.Acquire();
+    ASSERT_TRUE(lease.ok()) << lease.status().message();
+    auto r = lease->ExecPrepared("one", {"41"});
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->Get(0, 0), "42");
+  }
+  EXPECT_EQ(pool.Stats().discarded, 3u);
 }
 
 TEST(PgPool, SlowStatementsAreCancelledByTheServerAndTheConnectionKept) {

@@ -155,8 +155,8 @@ TEST_F(ApiErrors, UnknownPathsAre404) {
 
 TEST_F(ApiErrors, OtherMethodsAre405WithAllow) {
   for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
-    for (const char* path : {"/api/v1/twaps", "/api/v1/twaps/568722", "/healthz", "/metrics",
-                             "/openapi.json", "/docs", "/"}) {
+    for (const char* path : {"/api/v1/twaps", "/api/v1/twaps/568722", "/api/v1/twaps/568722/fills",
+                             "/healthz", "/metrics", "/openapi.json", "/docs", "/"}) {
       const auto r = HttpRequest(server_->port(), method, path);
       EXPECT_EQ(r.status, 405) << method << " " << path;
       EXPECT_EQ(r.Header("allow"), "GET") << method << " " << path;

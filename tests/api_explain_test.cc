@@ -1,6 +1,6 @@
-// The API's statements use the spec's indexes on a table large enough for the planner to care
-// (200k rows, analysed), both as custom plans and as the generic plans prepared statements
-// may switch to.
+// The API's statements use the spec's indexes on tables large enough for the planner to care
+// (200k status rows and 200k fills, analysed), both as custom plans and as the generic plans
+// prepared statements may switch to.
 #include <gtest/gtest.h>
 
 #include "api/queries.h"
@@ -37,7 +37,16 @@ class ApiExplain : public ::testing::Test {
       FROM generate_series(0, 199999) AS i;
       INSERT INTO etl_s3_ingest_log (s3_object_key, last_modified, rows_ingested)
       SELECT 'raw/' || i || '.parquet', now(), 100 FROM generate_series(1, 20000) AS i;
+      -- Two fills for each TWAP, in its wallet.
+      INSERT INTO twap_fill (twap_id, wallet, tid, time, coin, side, px, sz, fee, fee_token,
+                             closed_pnl, s3_object_key, raw_payload)
+      SELECT (i / 2)::text, '0x' || lpad(to_hex((i / 2) % 2000), 40, '0'), 1000000000 + i,
+             '2025-01-01T00:00:05Z'::timestamptz + i * interval '10 seconds', 'BTC', 'B',
+             100000.5 + i % 7, 0.00125, 0.045, (ARRAY['USDC', 'HYPE'])[1 + i % 2], 0, 'fills',
+             jsonb_build_object('tid', 1000000000 + i)
+      FROM generate_series(0, 199999) AS i;
       ANALYZE twap_status;
+      ANALYZE twap_fill;
       ANALYZE etl_s3_ingest_log;
     )sql");
     ASSERT_TRUE(st.ok()) << st.message();
@@ -52,6 +61,9 @@ class ApiExplain : public ::testing::Test {
     std::string_view sql;
     std::vector<PgParam> params;
     std::string_view index;  // the index the plan must use on twap_status
+    // How twap_fill is read: the fills page walks the (twap_id, time, tid) index in order; a
+    // summary reads one TWAP's (and wallet's) range of whichever index starts with twap_id.
+    enum class Fills { kPage, kSummary } fills;
   };
 
   static std::vector<Statement> Statements() {
@@ -61,29 +73,55 @@ class ApiExplain : public ::testing::Test {
          api::sql::kTwapsLatest,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", std::nullopt, std::nullopt,
           std::nullopt, "501"},
-         "twap_status_wallet_ts_idx"},
+         "twap_status_wallet_ts_idx",
+         Statement::Fills::kSummary},
         {api::kTwapsLatestName,
          api::sql::kTwapsLatest,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", "SOL", "2025-01-10T00:00:00Z",
           "12345", "501"},
-         "twap_status_wallet_ts_idx"},
+         "twap_status_wallet_ts_idx",
+         Statement::Fills::kSummary},
         {api::kTwapsWithRowsName,
          api::sql::kTwapsWithRows,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", std::nullopt, std::nullopt,
           std::nullopt, "501"},
-         "twap_status_wallet_ts_idx"},
+         "twap_status_wallet_ts_idx",
+         Statement::Fills::kSummary},
         {api::kTwapsWithRowsName,
          api::sql::kTwapsWithRows,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", "BTC", "2025-01-10T00:00:00Z",
           "12345", "6"},
-         "twap_status_wallet_ts_idx"},
-        {api::kTwapRowsName, api::sql::kTwapRows, {"4242"}, "twap_status_twap_id_idx"},
+         "twap_status_wallet_ts_idx",
+         Statement::Fills::kSummary},
+        {api::kTwapRowsName,
+         api::sql::kTwapRows,
+         {"4242"},
+         "twap_status_twap_id_idx",
+         Statement::Fills::kSummary},
+        {api::kTwapFillsName,
+         api::sql::kTwapFills,
+         {"4242", std::nullopt, std::nullopt, std::nullopt, "1001"},
+         "twap_status_twap_id_idx",
+         Statement::Fills::kPage},
+        {api::kTwapFillsName,
+         api::sql::kTwapFills,
+         {"4242", "2025-01-01T23:34:05Z", "1000008484", wallet, "1001"},
+         "twap_status_twap_id_idx",
+         Statement::Fills::kPage},
     };
   }
 
   static void ExpectIndexPlan(const Statement& s, const std::string& plan) {
     EXPECT_NE(plan.find(s.index), std::string::npos) << s.name << "\n" << plan;
+    const bool by_time = plan.find("twap_fill_twap_time_idx") != std::string::npos;
+    const bool by_key = plan.find("twap_fill_pkey") != std::string::npos;
+    if (s.fills == Statement::Fills::kPage) {
+      EXPECT_TRUE(by_time) << s.name << "\n" << plan;
+    } else {
+      EXPECT_TRUE(by_time || by_key) << s.name << "\n" << plan;
+    }
     EXPECT_EQ(plan.find("Seq Scan on twap_status"), std::string::npos) << s.name << "\n" << plan;
+    EXPECT_EQ(plan.find("Seq Scan on twap_fill"), std::string::npos) << s.name << "\n" << plan;
     // hltwap_api_row is inlined: its columns are computed in the scan, not by a function call.
     EXPECT_EQ(plan.find("Function Scan"), std::string::npos) << s.name << "\n" << plan;
   }

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -130,6 +131,101 @@ inline void LoadSampleRows(const TestDatabase& db) {
   for (const auto& row : SampleRows()) InsertRow(conn, row);
 }
 
+inline constexpr const char* kDave = "0x00000000000000000000000000000000000000dd";
+
+// One user's side of a trade by a TWAP slice, as the fills ETL stores it; nullptr is NULL.
+struct SampleFill {
+  const char* twap_id;
+  const char* wallet;
+  const char* tid;
+  const char* time;  // ISO UTC
+  const char* coin;
+  const char* side;
+  const char* px;
+  const char* sz;
+  const char* fee;
+  const char* fee_token;
+  const char* closed_pnl;
+  const char* start_position;
+  const char* dir;
+  bool crossed;
+  const char* oid;
+  const char* hash;
+  const char* builder_fee;
+};
+
+// Fills of sample TWAPs: 568722 in two fee tokens with a rebate, whose sizes add up to its
+// executed size; 568723, one fill short of its executed size; the two sides of one trade
+// (tid 101883902541999: Alice's 568722 buys from Dave's 570001); 570404, with no status row.
+// 568790 and the other sample TWAPs have none.
+inline const std::vector<SampleFill>& SampleFills() {
+  static const std::vector<SampleFill> fills = {
+      {"568722", kAlice, "101883902541105", "2025-11-01T08:16:02.517Z", "BTC", "B", "108421.5",
+       "0.12345", "6.023085", "USDC", "0.0", "0.0", "Open Long", true, "41962510331",
+       "0x3f1c0b6e5e8a1d2c4b7f9a0e3d6c5b4a29183746556473829101a2b3c4d5e6f7", nullptr},
+      {"568722", kAlice, "101883902541999", "2025-11-01T08:30:02.517Z", "BTC", "B", "108422.75",
+       "0.2", "-2.168455", "USDC", "0.0", "0.12345", "Open Long", false, "41962510332",
+       "0x8d7c6b5a49382716f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b2a190817", "0.108422"},
+      {"568722", kAlice, "101883902542222", "2025-11-01T08:44:59.999999Z", "BTC", "B", "108419.125",
+       "0.17655", "0.00131245", "HYPE", "0.0", "0.32345", "Open Long", true, "41962510333",
+       "0x5e4d3c2b1a0918273645f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0", nullptr},
+      {"570001", kDave, "101883902541999", "2025-11-01T08:30:02.517Z", "BTC", "A", "108422.75",
+       "0.2", "9.758048", "USDC", "0.0", "0.0", "Open Short", true, "41962510999",
+       "0x8d7c6b5a49382716f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b2a190817", nullptr},
+      {"568723", kAlice, "101883902600001", "2025-11-01T09:05:00Z", "ETH", "A", "3861.42", "2.0576",
+       "3.5760203", "USDC", "-12.3456789", "0.5", "Close Long", true, "41962600001",
+       "0xaa0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", nullptr},
+      {"568723", kAlice, "101883902600002", "2025-11-01T09:15:00.000001Z", "ETH", "A", "3860.905",
+       "2.0575", "-0.3972", "USDC", "7.000001", "-1.5576", "Open Short", false, "41962600002",
+       "0xab0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", nullptr},
+      {"570404", kAlice, "101883903000001", "2025-11-02T17:00:00Z", "xyz:NVDA", "B", "187.25", "3",
+       "0.252787", "USDC", "0.0", "0.0", "Open Long", true, "41963000001",
+       "0xcc0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", nullptr},
+  };
+  return fills;
+}
+
+// The fill as the node's fill files give it, the raw_payload the ETL stores.
+inline std::string FillRaw(const SampleFill& f) {
+  const auto text = [](const char* value) {
+    return value == nullptr ? std::string("null") : fmt::format("\"{}\"", value);
+  };
+  return fmt::format(
+      R"({{"coin":"{}","px":"{}","sz":"{}","side":"{}","time":{},"startPosition":{},"dir":{},)"
+      R"("closedPnl":{},"hash":{},"oid":{},"crossed":{},"fee":{},"tid":{},"feeToken":{},)"
+      R"("builderFee":{},"twapId":{}}})",
+      f.coin, f.px, f.sz, f.side, ParseTimestampUtc(f.time).value() / 1000, text(f.start_position),
+      text(f.dir), text(f.closed_pnl), text(f.hash), f.oid == nullptr ? "null" : f.oid, f.crossed,
+      text(f.fee), f.tid, text(f.fee_token), text(f.builder_fee), f.twap_id);
+}
+
+inline void InsertFill(PgConnection& conn, const SampleFill& f) {
+  const std::string raw = FillRaw(f);
+  const auto param = [](const char* value) { return value == nullptr ? PgParam() : value; };
+  auto result = conn.Query(
+      "INSERT INTO twap_fill (twap_id, wallet, tid, time, coin, side, px, sz, fee, fee_token, "
+      "closed_pnl, start_position, dir, crossed, oid, hash, builder_fee, s3_object_key, "
+      "raw_payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+      "$16, $17, 'node_fills_by_block/hourly/20251101/8.lz4', $18)",
+      {f.twap_id, f.wallet, f.tid, f.time, f.coin, f.side, f.px, f.sz, param(f.fee),
+       param(f.fee_token), param(f.closed_pnl), param(f.start_position), param(f.dir),
+       f.crossed ? "true" : "false", param(f.oid), param(f.hash), param(f.builder_fee), raw});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+}
+
+// The sample fills, and the status row of Dave's running TWAP 570001 (the sell side of a trade
+// with Alice's 568722).
+inline void LoadSampleFills(const TestDatabase& db) {
+  auto conn = db.Connect();
+  const Status st = conn.Exec(fmt::format(
+      "INSERT INTO twap_status (twap_id, wallet, ts, asset, side, size_requested, size_executed, "
+      "notional_executed, status, duration_minutes, s3_object_key) VALUES ('570001', '{}', "
+      "'2025-11-01T08:10:00Z', 'BTC', 'A', 1.0, 0.0, 0.0, 'activated', 60, 'k')",
+      kDave));
+  ASSERT_TRUE(st.ok()) << st.message();
+  for (const auto& fill : SampleFills()) InsertFill(conn, fill);
+}
+
 // `hltwap api` on a free loopback port, against `database_url`, stopped with SIGTERM.
 class ApiServer {
  public:
@@ -182,6 +278,45 @@ inline boost::json::value ParseJson(const std::string& text) {
   auto value = boost::json::parse(text, ec);
   if (ec) ADD_FAILURE() << "not JSON: " << text;
   return value;
+}
+
+// Tests sharing one database and one `hltwap api` on it: the suite's SetUpTestSuite creates db_,
+// loads it and starts server_; TearDownTestSuite stops both.
+class ApiSuite : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() {
+    delete server_;
+    delete db_;
+    server_ = nullptr;
+    db_ = nullptr;
+  }
+
+  // GET `target`: the expected status and a JSON body, parsed.
+  static boost::json::value GetJson(const std::string& target, int expected_status = 200) {
+    const auto r = HttpGet(server_->port(), target);
+    EXPECT_EQ(r.status, expected_status) << target << "\n" << r.body << r.error;
+    EXPECT_EQ(r.Header("content-type"), "application/json") << target;
+    return ParseJson(r.body);
+  }
+
+  static inline TestDatabase* db_ = nullptr;
+  static inline ApiServer* server_ = nullptr;
+};
+
+// The project's Python environment (jsonschema, openapi-spec-validator, schemathesis).
+inline std::string Venv() {
+  const char* venv = std::getenv("HLTWAP_VENV");
+  return venv != nullptr && *venv != '\0' ? venv : SourceDir() + "/.venv";
+}
+
+// tests/api_response_check.py: each request's status, media type and body against the server's
+// own OpenAPI document. Requests are "PATH" (GET) or "METHOD PATH".
+inline ProcessResult CheckResponses(int port, const std::vector<std::string>& requests) {
+  std::vector<std::string> argv = {Venv() + "/bin/python",
+                                   SourceDir() + "/tests/api_response_check.py",
+                                   fmt::format("http://127.0.0.1:{}", port)};
+  argv.insert(argv.end(), requests.begin(), requests.end());
+  return RunProcess(argv);
 }
 
 }  // namespace hltwap::testing

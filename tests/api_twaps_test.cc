@@ -16,7 +16,7 @@ namespace json = boost::json;
 constexpr const char* kPager = "0x00000000000000000000000000000000000000aa";
 constexpr int kPagerTwaps = 23;
 
-class ApiTwaps : public ::testing::Test {
+class ApiTwaps : public ApiSuite {
  protected:
   static void SetUpTestSuite() {
     db_ = new TestDatabase();
@@ -42,20 +42,6 @@ class ApiTwaps : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.message();
     server_ = new ApiServer(db_->url());
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete db_;
-    server_ = nullptr;
-    db_ = nullptr;
-  }
-
-  static json::value GetJson(const std::string& target, int expected_status = 200) {
-    const auto r = HttpGet(server_->port(), target);
-    EXPECT_EQ(r.status, expected_status) << target << "\n" << r.body << r.error;
-    EXPECT_EQ(r.Header("content-type"), "application/json") << target;
-    return ParseJson(r.body);
-  }
-
   static std::string AliceWindow(const std::string& extra = "") {
     return std::string("/api/v1/twaps?wallet=") + kAlice +
            "&start=2025-11-01T00:00:00Z&end=2025-11-04T00:00:00Z" + extra;
@@ -76,13 +62,7 @@ class ApiTwaps : public ::testing::Test {
     }
     return ids;
   }
-
-  static TestDatabase* db_;
-  static ApiServer* server_;
 };
-
-TestDatabase* ApiTwaps::db_ = nullptr;
-ApiServer* ApiTwaps::server_ = nullptr;
 
 TEST_F(ApiTwaps, LatestRowPerTwapInExactJson) {
   const auto body = GetJson(AliceWindow());
@@ -98,7 +78,8 @@ TEST_F(ApiTwaps, LatestRowPerTwapInExactJson) {
     "twap_id": "568722", "asset": "BTC", "side": "B", "status": "finished",
     "duration_minutes": 30, "latest_ts": "2025-11-01T08:45:02.123456Z",
     "executed": {"size": "0.5", "notional": "54210.35"},
-    "size_requested": "0.5", "created_at": "2025-11-01T08:15:02.123000Z"})");
+    "size_requested": "0.5", "created_at": "2025-11-01T08:15:02.123000Z",
+    "fills_summary": null})");
   expected.as_object()["raw"] = RawOf("568722", "finished");
   EXPECT_EQ(body.at("twaps").at(0), expected) << json::serialize(body.at("twaps").at(0));
 
@@ -289,7 +270,7 @@ TEST_F(ApiTwaps, DefaultLimitIs500) {
   EXPECT_EQ(twap, json::parse(R"({"twap_id": "1", "asset": null, "side": null, "status": null,
     "duration_minutes": null, "latest_ts": "2025-11-01T00:00:01Z",
     "executed": {"size": null, "notional": null}, "raw": null, "size_requested": null,
-    "created_at": null})"));
+    "created_at": null, "fills_summary": null})"));
   const auto next = ParseJson(
       HttpGet(server.port(), "/api/v1/twaps?wallet=0xmany&start=2025-11-01&end=2025-11-02&cursor=" +
                                  std::string(body.at("next_cursor").as_string()))
@@ -308,7 +289,7 @@ TEST_F(ApiTwaps, OneTwapWithAllItsRows) {
     {"wallet": "0x1f9840a85d5af5bf1d1762f925bdaddc4201f984", "ts": "2025-11-02T02:12:02.020000Z",
      "status": "finished", "asset": "BTC", "side": "A", "size_requested": "0.00123",
      "executed": {"size": "0.00123", "notional": "132.9837"}, "duration_minutes": 10,
-     "created_at": "2025-11-02T02:02:02.020000Z"}]})");
+     "created_at": "2025-11-02T02:02:02.020000Z"}], "fills_summary": null})");
   expected.at("rows").as_array().at(0).as_object()["raw"] = RawOf("568760", "activated");
   expected.at("rows").as_array().at(1).as_object()["raw"] = RawOf("568760", "finished");
   EXPECT_EQ(body, expected) << json::serialize(body);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -12,7 +13,11 @@ namespace {
 
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr std::string_view kVersion = "v1:";
+// Each kind of cursor has its own tag, so one endpoint's cursor is refused by the other.
+constexpr std::string_view kTwapTag = "v1:";
+constexpr std::string_view kFillTag = "f1:";
+// A tid is NUMERIC(20, 0).
+constexpr size_t kMaxTidDigits = 20;
 // Far more than any twap_id; keeps a forged cursor from becoming a huge query parameter.
 constexpr size_t kMaxCursorLength = 1024;
 
@@ -61,36 +66,71 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   return out;
 }
 
-}  // namespace
-
-std::string EncodeCursor(const TwapCursor& cursor) {
-  return Base64UrlEncode(fmt::format("{}{}:{}", kVersion, cursor.latest_ts_micros, cursor.twap_id));
+// "<tag><micros>:<key>", the layout of every cursor kind: a timestamp, then the rest of the key.
+std::string Encode(std::string_view tag, int64_t micros, std::string_view key) {
+  return Base64UrlEncode(fmt::format("{}{}:{}", tag, micros, key));
 }
 
-std::optional<TwapCursor> DecodeCursor(std::string_view text) {
+struct Decoded {
+  int64_t micros = 0;
+  std::string key;  // non-empty, valid UTF-8 without NUL
+};
+
+std::optional<Decoded> Decode(std::string_view text, std::string_view tag) {
   if (text.empty() || text.size() > kMaxCursorLength) return std::nullopt;
   const auto decoded = Base64UrlDecode(text);
   if (!decoded) return std::nullopt;
   std::string_view rest = *decoded;
-  if (rest.substr(0, kVersion.size()) != kVersion) return std::nullopt;
-  rest.remove_prefix(kVersion.size());
+  if (rest.substr(0, tag.size()) != tag) return std::nullopt;
+  rest.remove_prefix(tag.size());
   const auto colon = rest.find(':');
   if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  TwapCursor cursor;
+  Decoded out;
   const std::string_view number = rest.substr(0, colon);
-  const auto [ptr, ec] =
-      std::from_chars(number.data(), number.data() + number.size(), cursor.latest_ts_micros);
+  const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), out.micros);
   if (ec != std::errc() || ptr != number.data() + number.size()) return std::nullopt;
   if (number.front() == '+' || (number.size() > 1 && number[0] == '0')) return std::nullopt;
-  cursor.twap_id = std::string(rest.substr(colon + 1));
-  // No NUL and no invalid UTF-8: the id must be text PostgreSQL can hold.
-  if (cursor.twap_id.empty() || SanitizeUtf8(cursor.twap_id, Nul::kReplace) != cursor.twap_id) {
+  if (out.micros < kMinTimestampMicros || out.micros > kMaxTimestampMicros) return std::nullopt;
+  out.key = std::string(rest.substr(colon + 1));
+  // No NUL and no invalid UTF-8: the key must be text PostgreSQL can hold.
+  if (out.key.empty() || SanitizeUtf8(out.key, Nul::kReplace) != out.key) {
     return std::nullopt;
   }
-  if (cursor.latest_ts_micros < kMinTimestampMicros ||
-      cursor.latest_ts_micros > kMaxTimestampMicros) {
-    return std::nullopt;
+  return out;
+}
+
+// Digits as PostgreSQL prints a NUMERIC(20, 0) that is not negative: no sign, no leading zero.
+bool IsTid(std::string_view text) {
+  if (text.empty() || text.size() > kMaxTidDigits || (text.size() > 1 && text[0] == '0')) {
+    return false;
   }
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string EncodeCursor(const TwapCursor& cursor) {
+  return Encode(kTwapTag, cursor.latest_ts_micros, cursor.twap_id);
+}
+
+std::optional<TwapCursor> DecodeCursor(std::string_view text) {
+  auto decoded = Decode(text, kTwapTag);
+  if (!decoded) return std::nullopt;
+  return TwapCursor{decoded->micros, std::move(decoded->key)};
+}
+
+std::string EncodeFillCursor(const FillCursor& cursor) {
+  return Encode(kFillTag, cursor.time_micros, cursor.tid + ":" + cursor.wallet);
+}
+
+std::optional<FillCursor> DecodeFillCursor(std::string_view text) {
+  const auto decoded = Decode(text, kFillTag);
+  if (!decoded) return std::nullopt;
+  // The tid has no colon, so the first one ends it; the wallet may hold any.
+  const auto colon = decoded->key.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  FillCursor cursor{decoded->micros, decoded->key.substr(0, colon), decoded->key.substr(colon + 1)};
+  if (!IsTid(cursor.tid) || cursor.wallet.empty()) return std::nullopt;
   return cursor;
 }
 

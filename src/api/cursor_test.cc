@@ -44,5 +44,34 @@ TEST(Cursor, RejectsAnythingItDidNotWrite) {
   EXPECT_FALSE(DecodeCursor(EncodeCursor({1, "\xFF"})).has_value());
 }
 
+TEST(Cursor, FillCursorsRoundTrip) {
+  for (const FillCursor& c :
+       {FillCursor{1762000000123456, "0", "0xabc"}, FillCursor{-1, "18446744073709551615", "a:b"},
+        FillCursor{kMaxTimestampMicros, "7", "\xC3\xA9"}}) {
+    const auto back = DecodeFillCursor(EncodeFillCursor(c));
+    ASSERT_TRUE(back.has_value()) << EncodeFillCursor(c);
+    EXPECT_EQ(*back, c);
+  }
+}
+
+TEST(Cursor, EachKindRefusesTheOther) {
+  const std::string twap = EncodeCursor(TwapCursor{1762000000123456, "568722"});
+  const std::string fill = EncodeFillCursor(FillCursor{1762000000123456, "568722", "0xabc"});
+  EXPECT_FALSE(DecodeFillCursor(twap).has_value());
+  EXPECT_FALSE(DecodeCursor(fill).has_value());
+}
+
+TEST(Cursor, FillCursorRejectsBadTids) {
+  for (const FillCursor& c :
+       {FillCursor{1, "", "0xabc"}, FillCursor{1, "01", "0xabc"}, FillCursor{1, "-1", "0xabc"},
+        FillCursor{1, "1.5", "0xabc"}, FillCursor{1, std::string(21, '9'), "0xabc"},
+        FillCursor{1, "12", ""}}) {
+    EXPECT_FALSE(DecodeFillCursor(EncodeFillCursor(c)).has_value()) << c.tid << " " << c.wallet;
+  }
+  // "f1:1:42" has no wallet part at all.
+  EXPECT_FALSE(DecodeFillCursor("ZjE6MTo0Mg").has_value());
+  EXPECT_FALSE(DecodeFillCursor("").has_value());
+}
+
 }  // namespace
 }  // namespace hltwap::api

@@ -63,15 +63,15 @@ void WriteListHeader(JsonWriter& w, const TwapsQuery& q) {
   w.Key("twaps").BeginArray();
 }
 
-void WriteListFooter(JsonWriter& w, const std::optional<TwapCursor>& next) {
+// Ends a page: its array, then next_cursor (an encoded cursor, or null on the last page).
+void WritePageEnd(JsonWriter& w, const std::optional<std::string>& next_cursor) {
   w.EndArray();
-  w.Key("next_cursor");
-  if (next) {
-    w.String(EncodeCursor(*next));
-  } else {
-    w.Null();
-  }
+  w.Key("next_cursor").OptionalString(next_cursor);
   w.EndObject();
+}
+
+Response TwapNotFound(std::string_view twap_id) {
+  return JsonResponse(404, DetailBody("TWAP " + std::string(twap_id) + " not found"));
 }
 
 TwapCursor CursorAt(const PgResult& result, int row) {
@@ -89,7 +89,7 @@ Response HandleListTwaps(PgPool& pool, const QueryParams& params) {
   JsonWriter w;
   WriteListHeader(w, q);
   if (HasNul(q.wallet) || (q.asset && HasNul(*q.asset))) {
-    WriteListFooter(w, std::nullopt);
+    WritePageEnd(w, std::nullopt);
     return JsonResponse(200, w.Take());
   }
 
@@ -142,23 +142,62 @@ Response HandleListTwaps(PgPool& pool, const QueryParams& params) {
     }
     if (groups.size() > count) next = CursorAt(r, groups[count - 1].second - 1);
   }
-  WriteListFooter(w, next);
+  WritePageEnd(w, next ? std::optional(EncodeCursor(*next)) : std::nullopt);
   return JsonResponse(200, w.Take());
 }
 
 Response HandleGetTwap(PgPool& pool, std::string_view twap_id) {
-  const auto not_found = [&] {
-    return JsonResponse(404, DetailBody("TWAP " + std::string(twap_id) + " not found"));
-  };
-  if (HasNul(twap_id)) return not_found();
+  if (HasNul(twap_id)) return TwapNotFound(twap_id);
   auto result = RunStatement(pool, kTwapRowsName, {twap_id});
   if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}");
   const PgResult& r = *result;
-  if (r.rows() == 0) return not_found();
+  if (r.rows() == 0) return TwapNotFound(twap_id);
   JsonWriter w;
   w.BeginObject().Key("twap_id").String(twap_id).Key("rows").BeginArray();
   for (int row = 0; row < r.rows(); ++row) WriteTwapRow(w, r, row);
-  w.EndArray().EndObject();
+  w.EndArray();
+  // Reconciled against the TWAP's latest row, the last one.
+  w.Key("fills_summary");
+  WriteFillsSummary(w, r, r.rows() - 1);
+  w.EndObject();
+  return JsonResponse(200, w.Take());
+}
+
+Response HandleTwapFills(PgPool& pool, std::string_view twap_id, const QueryParams& params) {
+  auto parsed = ParseFillsQuery(params);
+  if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
+    return JsonResponse(422, ValidationErrorBody(*issues));
+  }
+  const FillsQuery& q = std::get<FillsQuery>(parsed);
+  if (HasNul(twap_id)) return TwapNotFound(twap_id);
+
+  const std::string after_time = q.cursor ? SqlTimestamp(q.cursor->time_micros) : "";
+  const std::string row_limit = std::to_string(q.limit + 1);
+  const std::vector<PgParam> sql_params = {
+      twap_id,
+      q.cursor ? PgParam(after_time) : std::nullopt,
+      q.cursor ? PgParam(q.cursor->tid) : std::nullopt,
+      q.cursor ? PgParam(q.cursor->wallet) : std::nullopt,
+      row_limit,
+  };
+  auto result = RunStatement(pool, kTwapFillsName, sql_params);
+  if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}/fills");
+  const PgResult& r = *result;
+  // No row: an unknown TWAP; one row of NULLs: a known TWAP with no fill on this page.
+  if (r.rows() == 0) return TwapNotFound(twap_id);
+  const int count = r.IsNull(0, kFillTimeMicros) ? 0 : std::min(r.rows(), q.limit);
+
+  JsonWriter w;
+  w.BeginObject().Key("twap_id").String(twap_id).Key("fills").BeginArray();
+  for (int row = 0; row < count; ++row) WriteFill(w, r, row);
+  std::optional<std::string> next;
+  if (r.rows() > q.limit) {
+    const int last = count - 1;
+    next = EncodeFillCursor(FillCursor{IntColumn(r, last, kFillTimeMicros),
+                                       std::string(r.Get(last, kFillTid)),
+                                       std::string(r.Get(last, kFillWallet))});
+  }
+  WritePageEnd(w, next);
   return JsonResponse(200, w.Take());
 }
 

@@ -14,6 +14,8 @@ namespace hltwap::api {
 Response HandleListTwaps(PgPool& pool, const QueryParams& params);
 // GET /api/v1/twaps/{twap_id}
 Response HandleGetTwap(PgPool& pool, std::string_view twap_id);
+// GET /api/v1/twaps/{twap_id}/fills
+Response HandleTwapFills(PgPool& pool, std::string_view twap_id, const QueryParams& params);
 // GET /healthz
 Response HandleHealth(PgPool& pool);
 

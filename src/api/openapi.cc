@@ -1,3 +1,4 @@
+// Over 400 lines: the OpenAPI document is one JSON literal, kept whole so that it reads as one.
 #include "api/openapi.h"
 
 #include <boost/json.hpp>
@@ -18,7 +19,7 @@ constexpr std::string_view kOpenApiJson = R"json(
     "license": {"name": "MIT", "identifier": "MIT"}
   },
   "tags": [
-    {"name": "twaps", "description": "TWAP orders and their status rows"},
+    {"name": "twaps", "description": "TWAP orders, their status rows and their fills"},
     {"name": "operations", "description": "Health, metrics and documentation"}
   ],
   "paths": {
@@ -27,7 +28,7 @@ constexpr std::string_view kOpenApiJson = R"json(
         "tags": ["twaps"],
         "operationId": "list_twaps",
         "summary": "A wallet's TWAPs in a time range",
-        "description": "Rows of `wallet` with `start <= ts <= end` (and `asset`, when given), grouped by `twap_id`. Each TWAP's fields come from its latest row (max `ts`) in the window. TWAPs are ordered by ascending (`latest_ts`, `twap_id`) and paged: `limit` counts TWAPs, and `next_cursor`, when not null, is passed as `cursor` to get the next page. With `latest_per_twap=false` every TWAP also carries `rows`: all its rows in the window, ascending by `ts`.",
+        "description": "Rows of `wallet` with `start <= ts <= end` (and `asset`, when given), grouped by `twap_id`. Each TWAP's fields come from its latest row (max `ts`) in the window. TWAPs are ordered by ascending (`latest_ts`, `twap_id`) and paged: `limit` counts TWAPs, and `next_cursor`, when not null, is passed as `cursor` to get the next page. With `latest_per_twap=false` every TWAP also carries `rows`: all its rows in the window, ascending by `ts`. Every TWAP carries `fills_summary`, the totals of this wallet's stored fills of it (null when none is stored), read in the same snapshot as the page.",
         "parameters": [
           {"name": "wallet", "in": "query", "required": true, "description": "Wallet address (matched case-insensitively: it is lowercased).", "schema": {"type": "string", "minLength": 1, "title": "Wallet"}, "example": "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"},
           {"name": "start", "in": "query", "required": true, "description": "Window start, inclusive. ISO-8601 / RFC 3339 with `Z` or an offset; without a zone it is UTC; a bare date means its midnight UTC.", "schema": {"type": "string", "format": "date-time", "title": "Start"}, "example": "2025-11-01T00:00:00Z"},
@@ -53,16 +54,39 @@ constexpr std::string_view kOpenApiJson = R"json(
         "tags": ["twaps"],
         "operationId": "get_twap",
         "summary": "Every row of one TWAP",
-        "description": "All status rows of the TWAP, ascending by `ts`.",
+        "description": "All status rows of the TWAP, ascending by `ts`, and `fills_summary`: the totals of the TWAP's stored fills of every wallet (null when none is stored), reconciled against its latest row.",
         "parameters": [
           {"name": "twap_id", "in": "path", "required": true, "schema": {"type": "string", "title": "Twap Id"}, "example": "568722"}
         ],
         "responses": {
-          "200": {"description": "The TWAP's rows.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwapRowsResponse"}}}},
+          "200": {"description": "The TWAP's rows.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwapRowsResponse"}}}, "links": {"GetTwapFills": {"operationId": "get_twap_fills", "parameters": {"twap_id": "$response.body#/twap_id"}, "description": "The TWAP's fills."}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "404": {"description": "No row has this twap_id: `{\"detail\": \"TWAP <id> not found\"}`.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},
+          "431": {"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"},
+          "503": {"$ref": "#/components/responses/DatabaseUnavailable"}
+        }
+      }
+    },
+    "/api/v1/twaps/{twap_id}/fills": {
+      "get": {
+        "tags": ["twaps"],
+        "operationId": "get_twap_fills",
+        "summary": "The fills of one TWAP",
+        "description": "Every stored slice fill of the TWAP (of every wallet: the two sides of one trade are two TWAPs, each with its own fill), ascending by (`time`, `tid`, `wallet`), paged: `limit` counts fills, and `next_cursor`, when not null, is passed as `cursor` to get the next page. A TWAP that has status rows but no fills answers an empty list; fills are served even when the TWAP has no status row.",
+        "parameters": [
+          {"name": "twap_id", "in": "path", "required": true, "schema": {"type": "string", "title": "Twap Id"}, "example": "568722"},
+          {"name": "limit", "in": "query", "required": false, "description": "Most fills in one page.", "schema": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000, "title": "Limit"}},
+          {"name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page of this endpoint (opaque; an empty value is invalid).", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Cursor"}}
+        ],
+        "responses": {
+          "200": {"description": "One page of the TWAP's fills.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FillsPage"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "404": {"description": "The TWAP has neither a status row nor a fill: `{\"detail\": \"TWAP <id> not found\"}`.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+          "413": {"$ref": "#/components/responses/ContentTooLarge"},
+          "422": {"$ref": "#/components/responses/ValidationError"},
           "431": {"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"},
           "503": {"$ref": "#/components/responses/DatabaseUnavailable"}
         }
@@ -204,9 +228,10 @@ constexpr std::string_view kOpenApiJson = R"json(
           "raw": {"anyOf": [{"type": "object"}, {"type": "null"}], "title": "Raw"},
           "size_requested": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Size Requested"},
           "created_at": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Created At"},
+          "fills_summary": {"anyOf": [{"$ref": "#/components/schemas/FillsSummary"}, {"type": "null"}], "description": "The totals of this wallet's stored fills of the TWAP, reconciled against the row this object shows; null when no fill is stored."},
           "rows": {"type": "array", "items": {"$ref": "#/components/schemas/TwapRow"}, "title": "Rows", "description": "Only with latest_per_twap=false: every row of the TWAP in the window, ascending by ts."}
         },
-        "required": ["twap_id", "asset", "side", "status", "duration_minutes", "latest_ts", "executed", "raw", "size_requested", "created_at"]
+        "required": ["twap_id", "asset", "side", "status", "duration_minutes", "latest_ts", "executed", "raw", "size_requested", "created_at", "fills_summary"]
       },
       "TwapListResponse": {
         "type": "object",
@@ -225,9 +250,64 @@ constexpr std::string_view kOpenApiJson = R"json(
         "title": "TwapRowsResponse",
         "properties": {
           "twap_id": {"type": "string", "title": "Twap Id"},
-          "rows": {"type": "array", "items": {"$ref": "#/components/schemas/TwapRow"}, "title": "Rows"}
+          "rows": {"type": "array", "items": {"$ref": "#/components/schemas/TwapRow"}, "title": "Rows"},
+          "fills_summary": {"anyOf": [{"$ref": "#/components/schemas/FillsSummary"}, {"type": "null"}], "description": "The totals of the TWAP's stored fills of every wallet, reconciled against its latest row (the last of `rows`); null when no fill is stored."}
         },
-        "required": ["twap_id", "rows"]
+        "required": ["twap_id", "rows", "fills_summary"]
+      },
+      "FillsSummary": {
+        "type": "object",
+        "title": "FillsSummary",
+        "description": "Totals of a TWAP's stored fills. Decimals are strings exactly as PostgreSQL prints NUMERIC: sums are exact, with the largest scale of their terms (`notional` sums `px` × `sz`, whose scale is the sum of theirs). `avg_px` is `notional` / `size` by PostgreSQL's NUMERIC division, whose result scale gives at least 16 significant digits and no fewer decimal places than `notional` or `size` have (it is rounded there, half away from zero); null when `size` is zero.",
+        "properties": {
+          "count": {"type": "integer", "minimum": 1, "title": "Count", "description": "Number of fills."},
+          "size": {"type": "string", "title": "Size", "description": "Σ sz.", "examples": ["0.50000"]},
+          "notional": {"type": "string", "title": "Notional", "description": "Σ px × sz.", "examples": ["54210.58069375"]},
+          "avg_px": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Avg Px", "description": "notional / size (NUMERIC division, see above).", "examples": ["108421.161387500000"]},
+          "fee": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee", "description": "Σ fee (negative: a rebate) when every fill has a fee in one and the same token; else null (see `fees_by_token`)."},
+          "fee_token": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee Token", "description": "That one token, or null."},
+          "fees_by_token": {"type": "object", "additionalProperties": {"type": "string"}, "title": "Fees By Token", "description": "Token → Σ fee of the fills paid in it.", "examples": [{"HYPE": "0.00131245", "USDC": "3.854630"}]},
+          "closed_pnl": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Closed Pnl", "description": "Σ closed_pnl (null when no fill has one)."},
+          "first_fill_ts": {"type": "string", "format": "date-time", "title": "First Fill Ts"},
+          "last_fill_ts": {"type": "string", "format": "date-time", "title": "Last Fill Ts"},
+          "size_matches_executed": {"anyOf": [{"type": "boolean"}, {"type": "null"}], "title": "Size Matches Executed", "description": "When the status row this summary is reconciled against is terminal (finished, terminated, stopped, error…): whether `size` equals its executed size (false means fills are missing or extra). Null while the TWAP runs or when that row has no executed size."}
+        },
+        "required": ["count", "size", "notional", "avg_px", "fee", "fee_token", "fees_by_token", "closed_pnl", "first_fill_ts", "last_fill_ts", "size_matches_executed"]
+      },
+      "Fill": {
+        "type": "object",
+        "title": "Fill",
+        "description": "One slice fill of a TWAP, one user's side of a trade. Decimals, `tid` and `oid` are strings exactly as stored.",
+        "properties": {
+          "time": {"type": "string", "format": "date-time", "title": "Time"},
+          "tid": {"type": "string", "title": "Tid", "description": "Trade id, shared by the two sides of the trade.", "examples": ["101883902541105"]},
+          "wallet": {"type": "string", "title": "Wallet"},
+          "coin": {"type": "string", "title": "Coin"},
+          "side": {"type": "string", "title": "Side", "description": "`B` buy, `A` sell."},
+          "dir": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Dir", "examples": ["Open Long", "Close Short"]},
+          "px": {"type": "string", "title": "Px"},
+          "sz": {"type": "string", "title": "Sz"},
+          "fee": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee", "description": "Negative for a rebate."},
+          "fee_token": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee Token"},
+          "closed_pnl": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Closed Pnl"},
+          "start_position": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Start Position"},
+          "crossed": {"anyOf": [{"type": "boolean"}, {"type": "null"}], "title": "Crossed", "description": "true when this side took liquidity."},
+          "hash": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Hash"},
+          "oid": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Oid", "description": "Order id."},
+          "builder_fee": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Builder Fee"},
+          "raw": {"anyOf": [{"type": "object"}, {"type": "null"}], "title": "Raw", "description": "The source fill record as stored."}
+        },
+        "required": ["time", "tid", "wallet", "coin", "side", "dir", "px", "sz", "fee", "fee_token", "closed_pnl", "start_position", "crossed", "hash", "oid", "builder_fee", "raw"]
+      },
+      "FillsPage": {
+        "type": "object",
+        "title": "FillsPage",
+        "properties": {
+          "twap_id": {"type": "string", "title": "Twap Id"},
+          "fills": {"type": "array", "items": {"$ref": "#/components/schemas/Fill"}, "title": "Fills", "description": "Ascending by (time, tid, wallet)."},
+          "next_cursor": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Next Cursor", "description": "Pass as `cursor` for the next page; null on the last page."}
+        },
+        "required": ["twap_id", "fills", "next_cursor"]
       },
       "LastIngested": {
         "type": "object",

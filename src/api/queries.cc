@@ -7,6 +7,7 @@ std::vector<PreparedStatement> ApiStatements() {
       {std::string(kTwapsLatestName), std::string(sql::kTwapsLatest)},
       {std::string(kTwapsWithRowsName), std::string(sql::kTwapsWithRows)},
       {std::string(kTwapRowsName), std::string(sql::kTwapRows)},
+      {std::string(kTwapFillsName), std::string(sql::kTwapFills)},
       {std::string(kLastIngestedName), std::string(sql::kLastIngested)},
   };
 }

@@ -3,7 +3,7 @@
 //
 // Timestamps travel as text in ISO form ($n::timestamptz) and come back as integer microseconds
 // since the epoch, written by FormatTimestampUtc. Row-shaped results are the columns of the SQL
-// function hltwap_api_row (src/db/sql/migrations/0005_api_row.sql).
+// function hltwap_api_row (src/db/sql/migrations/0005_api_row.sql), then the fills summary.
 #pragma once
 
 #include <string_view>
@@ -31,10 +31,49 @@ enum RowColumn : int {
   kRowColumnCount,
 };
 
+// Columns that follow the row columns in the results of the TWAP statements: the fills summary
+// of the row's TWAP and whether the row is terminal with the fills' total size equal to its
+// size_executed (NULL when not terminal). A TWAP without fills has a NULL count.
+enum SummaryColumn : int {
+  kColFillCount = kRowColumnCount,
+  kColFillSize,
+  kColFillNotional,
+  kColFillAvgPx,
+  kColFillFee,
+  kColFillFeeToken,
+  kColFillFeesByToken,  // JSON object text
+  kColFillClosedPnl,
+  kColFirstFillMicros,
+  kColLastFillMicros,
+  kColSizeMatchesExecuted,
+};
+
+// Columns of twap_fills.sql: one fill each.
+enum FillColumn : int {
+  kFillTimeMicros = 0,
+  kFillTid,
+  kFillWallet,
+  kFillCoin,
+  kFillSide,
+  kFillDir,
+  kFillPx,
+  kFillSz,
+  kFillFee,
+  kFillFeeToken,
+  kFillClosedPnl,
+  kFillStartPosition,
+  kFillCrossed,
+  kFillHash,
+  kFillOid,
+  kFillBuilderFee,
+  kFillRawPayload,
+};
+
 // Prepared statement names: "api_" and the name of the statement's file in src/api/sql.
 inline constexpr std::string_view kTwapsLatestName = "api_twaps_latest";
 inline constexpr std::string_view kTwapsWithRowsName = "api_twaps_with_rows";
 inline constexpr std::string_view kTwapRowsName = "api_twap_rows";
+inline constexpr std::string_view kTwapFillsName = "api_twap_fills";
 inline constexpr std::string_view kLastIngestedName = "api_last_ingested";
 
 // Every statement above, for PgPoolOptions::statements.

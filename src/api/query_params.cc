@@ -89,6 +89,13 @@ std::string TimeProblem(std::string_view t) {
   return "invalid datetime";
 }
 
+// An empty cursor is refused like any other text this server did not write.
+ValidationIssue InvalidCursorIssue(const std::string& text) {
+  return {"value_error", QueryLoc("cursor"),
+          "Value error, invalid cursor: pass the next_cursor of a previous response", text,
+          R"({"error":{}})"};
+}
+
 }  // namespace
 
 std::optional<int64_t> ParseDateTimeParam(std::string_view name, const std::string& text,
@@ -201,11 +208,7 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
   }
   if (const auto* text = get("cursor")) {
     q.cursor = DecodeCursor(*text);
-    if (!q.cursor) {
-      issues.push_back({"value_error", QueryLoc("cursor"),
-                        "Value error, invalid cursor: pass the next_cursor of a previous response",
-                        *text, R"({"error":{}})"});
-    }
+    if (!q.cursor) issues.push_back(InvalidCursorIssue(*text));
   }
   if (!issues.empty()) return issues;
   if (*start > *end) {
@@ -216,6 +219,21 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
   }
   q.start_micros = *start;
   q.end_micros = *end;
+  return q;
+}
+
+std::variant<FillsQuery, std::vector<ValidationIssue>> ParseFillsQuery(const QueryParams& params) {
+  std::vector<ValidationIssue> issues;
+  FillsQuery q;
+  if (const auto it = params.find("limit"); it != params.end()) {
+    q.limit = static_cast<int>(ParseIntParam("limit", it->second, kMinLimit, kMaxLimit, issues)
+                                   .value_or(kDefaultFillsLimit));
+  }
+  if (const auto it = params.find("cursor"); it != params.end()) {
+    q.cursor = DecodeFillCursor(it->second);
+    if (!q.cursor) issues.push_back(InvalidCursorIssue(it->second));
+  }
+  if (!issues.empty()) return issues;
   return q;
 }
 

@@ -32,9 +32,19 @@ inline constexpr int kDefaultLimit = 500;
 inline constexpr int kMinLimit = 1;
 inline constexpr int kMaxLimit = 5000;
 
+inline constexpr int kDefaultFillsLimit = 1000;
+
+struct FillsQuery {
+  int limit = kDefaultFillsLimit;
+  std::optional<FillCursor> cursor;
+};
+
 // The query of GET /api/v1/twaps, or every problem with it (all parameters are checked, as
 // FastAPI does, before the cross-field rule start <= end).
 std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const QueryParams& params);
+
+// The query of GET /api/v1/twaps/{twap_id}/fills (limit and cursor), or every problem with it.
+std::variant<FillsQuery, std::vector<ValidationIssue>> ParseFillsQuery(const QueryParams& params);
 
 // Single-parameter parsers; on failure they append one issue for loc ["query", name].
 std::optional<int64_t> ParseDateTimeParam(std::string_view name, const std::string& text,

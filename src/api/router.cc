@@ -21,11 +21,23 @@ constexpr std::string_view kRouteHealth = "/healthz";
 constexpr std::string_view kRouteMetrics = "/metrics";
 constexpr std::string_view kRouteTwaps = "/api/v1/twaps";
 constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
+constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
+constexpr std::string_view kFillsSuffix = "/fills";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 
 constexpr std::string_view kAllowedMethods = "GET";
 
-enum class Endpoint { kIndex, kDocs, kDocsAsset, kOpenApi, kHealth, kMetrics, kTwaps, kTwap };
+enum class Endpoint {
+  kIndex,
+  kDocs,
+  kDocsAsset,
+  kOpenApi,
+  kHealth,
+  kMetrics,
+  kTwaps,
+  kTwap,
+  kTwapFills,
+};
 
 struct Match {
   Endpoint endpoint;
@@ -44,20 +56,41 @@ std::optional<Match> MatchPath(std::string_view path) {
   for (const auto& [route, endpoint] : kExact) {
     if (path == route) return Match{endpoint, route, {}};
   }
-  const auto one_segment_after = [&](std::string_view prefix) -> std::optional<std::string> {
-    if (path.size() <= prefix.size() + 1 || path.substr(0, prefix.size()) != prefix ||
-        path[prefix.size()] != '/') {
+  // The segment between prefix + "/" and suffix, when the path is exactly that.
+  const auto one_segment_between = [&](std::string_view prefix,
+                                       std::string_view suffix) -> std::optional<std::string> {
+    if (path.size() <= prefix.size() + 1 + suffix.size() ||
+        path.substr(0, prefix.size()) != prefix || path[prefix.size()] != '/' ||
+        path.substr(path.size() - suffix.size()) != suffix) {
       return std::nullopt;
     }
-    const std::string_view rest = path.substr(prefix.size() + 1);
-    if (rest.find('/') != std::string_view::npos) return std::nullopt;
-    return std::string(rest);
+    const std::string_view segment =
+        path.substr(prefix.size() + 1, path.size() - prefix.size() - 1 - suffix.size());
+    if (segment.find('/') != std::string_view::npos) return std::nullopt;
+    return std::string(segment);
+  };
+  const auto one_segment_after = [&](std::string_view prefix) {
+    return one_segment_between(prefix, {});
   };
   if (auto id = one_segment_after(kRouteTwaps)) return Match{Endpoint::kTwap, kRouteTwap, *id};
+  if (auto id = one_segment_between(kRouteTwaps, kFillsSuffix)) {
+    return Match{Endpoint::kTwapFills, kRouteTwapFills, *id};
+  }
   if (auto asset = one_segment_after(kRouteDocs)) {
     return Match{Endpoint::kDocsAsset, kRouteDocsAsset, *asset};
   }
   return std::nullopt;
+}
+
+// The decoded query string, '+' meaning a space as in HTML forms.
+QueryParams Params(const boost::urls::url_view& target) {
+  QueryParams params;
+  boost::urls::encoding_opts plus_is_space;
+  plus_is_space.space_as_plus = true;
+  for (const auto& param : target.params(plus_is_space)) {
+    params[SanitizeUtf8(param.key, Nul::kKeep)] = SanitizeUtf8(param.value, Nul::kKeep);
+  }
+  return params;
 }
 
 Response Html(std::string_view page) {
@@ -160,17 +193,11 @@ Response Router::Route(const Request& request) const {
       r.body = metrics_.Render(&stats);
       break;
     }
-    case Endpoint::kTwaps: {
-      QueryParams params;
-      boost::urls::encoding_opts plus_is_space;
-      plus_is_space.space_as_plus = true;
-      for (const auto& param : target->params(plus_is_space)) {
-        params[SanitizeUtf8(param.key, Nul::kKeep)] = SanitizeUtf8(param.value, Nul::kKeep);
-      }
-      r = HandleListTwaps(pool_, params);
-      break;
-    }
+    case Endpoint::kTwaps: r = HandleListTwaps(pool_, Params(*target)); break;
     case Endpoint::kTwap: r = HandleGetTwap(pool_, match->path_param); break;
+    case Endpoint::kTwapFills:
+      r = HandleTwapFills(pool_, match->path_param, Params(*target));
+      break;
   }
   r.route = match->route;
   return r;

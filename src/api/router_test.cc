@@ -65,7 +65,12 @@ TEST_F(RouterTest, RoutesByTemplate) {
       {"/api/v1/twaps", 422, "/api/v1/twaps", "application/json"},
       {"/api/v1/twaps/568722", 200, "/api/v1/twaps/{twap_id}", "application/json"},
       {"/api/v1/twaps/568722?ignored=1", 200, "/api/v1/twaps/{twap_id}", "application/json"},
+      {"/api/v1/twaps/568722/fills", 200, "/api/v1/twaps/{twap_id}/fills", "application/json"},
+      {"/api/v1/twaps/1/fills", 404, "/api/v1/twaps/{twap_id}/fills", "application/json"},
+      {"/api/v1/twaps/1/fills?limit=0", 422, "/api/v1/twaps/{twap_id}/fills", "application/json"},
+      {"/api/v1/twaps/fills", 404, "/api/v1/twaps/{twap_id}", "application/json"},
       {"/api/v1/twaps/1/rows", 404, "unmatched", "application/json"},
+      {"/api/v1/twaps/1/fills/2", 404, "unmatched", "application/json"},
       {"/nowhere", 404, "unmatched", "application/json"},
       {"/api/v1/twaps?wallet=%zz", 400, "unmatched", "application/json"},
   };

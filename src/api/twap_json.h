@@ -1,5 +1,6 @@
-// JSON writers for TWAP rows: results whose columns follow RowColumn (queries.h) become the
-// API's Twap and TwapRow objects (openapi.cc).
+// JSON writers for TWAP rows and fills: results whose columns follow RowColumn and
+// SummaryColumn, or FillColumn (queries.h), become the API's Twap, TwapRow, FillsSummary and
+// Fill objects (openapi.cc).
 #pragma once
 
 #include <cstdint>
@@ -16,5 +17,9 @@ int64_t IntColumn(const PgResult& result, int row, int column);
 void WriteTwapRow(JsonWriter& w, const PgResult& result, int row);
 // The members of a Twap object (without braces and without "rows") from its latest row.
 void WriteTwapMembers(JsonWriter& w, const PgResult& result, int latest_row);
+// A FillsSummary object from the summary columns of a row, or null when the TWAP has no fill.
+void WriteFillsSummary(JsonWriter& w, const PgResult& result, int row);
+// A Fill object.
+void WriteFill(JsonWriter& w, const PgResult& result, int row);
 
 }  // namespace hltwap::api

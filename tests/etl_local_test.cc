@@ -17,25 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-EnvOverrides DbEnv(const TestDatabase& db) {
-  return {{"DATABASE_URL", db.url()}, {"LOG_FORMAT", "text"}, {"LOG_LEVEL", "info"}};
-}
-
 std::string SamplePath() {
   return SourceDir() + "/tests/data/sample_twap.parquet";
 }
-
-// A fresh directory for one test's files, removed afterwards.
-class TempDir {
- public:
-  TempDir() : path_(UniqueTempPath("dir")) { fs::create_directories(path_); }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 TEST(EtlLocal, SampleTwiceGivesExactlyTheSameRows) {
   TestDatabase db;
@@ -205,25 +189,8 @@ TEST(EtlLocal, ConnectionLostMidObjectLeavesNothingBehind) {
                          dir.path(), "--jobs", "1"},
                         DbEnv(db), log_path);
 
-  // Wait until the ETL's backend waits for the table lock, in the middle of a.parquet.
-  auto watcher = db.Connect();
-  std::string pid;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (pid.empty() && std::chrono::steady_clock::now() < deadline) {
-    auto r = watcher.Query(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-        "AND application_name = 'hltwap' AND wait_event_type = 'Lock'");
-    ASSERT_TRUE(r.ok()) << r.status().message();
-    if (r->rows() > 0) {
-      pid = std::string(r->Get(0, 0));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  ASSERT_FALSE(pid.empty()) << ReadFileBytes(log_path);
-  auto killed = watcher.Query("SELECT pg_terminate_backend($1::int)", {pid});
-  ASSERT_TRUE(killed.ok()) << killed.status().message();
-  ASSERT_TRUE(locker.Exec("COMMIT").ok());
+  // The ETL's backend waits for the table lock, in the middle of a.parquet.
+  ASSERT_FALSE(TerminateEtlBackendWaitingOn(locker, db).empty()) << ReadFileBytes(log_path);
 
   EXPECT_EQ(etl.Wait(), 1) << ReadFileBytes(log_path);
   const std::string log = ReadFileBytes(log_path);

@@ -211,6 +211,78 @@ TEST(EtlS3, SelectionFlags) {
   EXPECT_NE(missing.err.find("raw/missing.parquet"), std::string::npos) << missing.err;
 }
 
+// A scheduled run of both datasets, each under its own prefix: every object goes to its table,
+// and every request, listings and GETs alike, carries the requester-pays header.
+TEST(EtlS3, BothDatasetsLoadFromTheirPrefixesAndEveryRequestPaysAsRequester) {
+  MotoServer moto;
+  TestDatabase db;
+  moto.CreateBucket(kBucket);
+  const std::string statuses = "raw/twap_statuses/";
+  const std::string fills = "raw/node_fills/hourly/";
+  moto.PutObject(kBucket, statuses + "2025/11/01/part-0.parquet", TwapFile(1));
+  moto.PutObject(kBucket, statuses + "2025/11/01/part-1.parquet", TwapFile(2));
+  TestFill plain = MakeFill(0, 3);
+  plain.twap_id = std::nullopt;
+  moto.PutObject(kBucket, fills + "2025/11/01/08/fills.parquet",
+                 FillParquetBytes({MakeFill(1, 1), plain, MakeFill(2, 2)}));
+  moto.PutObject(kBucket, fills + "2025/11/01/09/fills.parquet",
+                 FillParquetBytes({MakeFill(2, 4)}));
+  auto env = EtlEnv(moto, db, statuses);
+  env["AWS_S3_FILLS_PREFIX"] = fills;
+  env["ETL_DATASETS"] = "twap_statuses,fills";
+
+  moto.StartRecording();
+  auto run = RunEtlCommand({"--jobs", "2"}, env);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("etl: 4 objects (4 ok, 0 failed, 0 skipped, 0 busy), 7 rows read, 6 "
+                         "inserted, 0 rejected, 1 skipped"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status WHERE s3_object_key LIKE "
+                      "'raw/twap\\_statuses/%'"),
+            "3");
+  EXPECT_EQ(db.Scalar("SELECT string_agg(tid || '@' || s3_object_key, ' ' ORDER BY tid) FROM "
+                      "twap_fill"),
+            "1@" + fills + "2025/11/01/08/fills.parquet 2@" + fills +
+                "2025/11/01/08/fills.parquet 4@" + fills + "2025/11/01/09/fills.parquet");
+  const auto recording = moto.Recording();
+  ASSERT_FALSE(recording.empty());
+  for (const auto& r : recording) {
+    const auto payer = r.headers.find("x-amz-request-payer");
+    ASSERT_NE(payer, r.headers.end()) << r.method << " " << r.path << "?" << r.query;
+    EXPECT_EQ(payer->second, "requester");
+  }
+  const auto gets = ObjectGets(moto);
+  EXPECT_EQ(gets.size(), 4u);
+  for (const auto& [key, count] : gets) EXPECT_EQ(count, 1) << key;
+  auto listed = [&](const std::string& prefix) {
+    const std::string param = "prefix=" + std::regex_replace(prefix, std::regex("/"), "%2F");
+    int lists = 0;
+    for (const auto& r : moto.Recording()) lists += r.query.find(param) != std::string::npos;
+    return lists;
+  };
+  EXPECT_EQ(listed(statuses), 1);
+  EXPECT_EQ(listed(fills), 1);
+
+  // --dataset overrides ETL_DATASETS: only the fills are listed, and they are done.
+  moto.ClearRecording();
+  auto only_fills = RunEtlCommand({"--dataset", "fills"}, env);
+  ASSERT_EQ(only_fills.exit_code, 0) << only_fills.err;
+  EXPECT_NE(only_fills.err.find("etl: 2 objects (0 ok, 0 failed, 2 skipped"), std::string::npos)
+      << only_fills.err;
+  EXPECT_EQ(listed(statuses), 0);
+  EXPECT_EQ(listed(fills), 1);
+  EXPECT_TRUE(ObjectGets(moto).empty());
+
+  // A named object belongs to the dataset of its prefix.
+  auto one = RunEtlCommand({"--object-key", fills + "2025/11/01/09/fills.parquet"}, env);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.err.find("etl: 1 objects (1 ok, 0 failed, 0 skipped, 0 busy), 1 rows read, 0 "
+                         "inserted"),
+            std::string::npos)
+      << one.err;
+}
+
 // Two processes at once on one bucket and one database: every object is loaded exactly once.
 TEST(EtlS3, ConcurrentRunsLoadEveryObjectExactlyOnce) {
   MotoServer moto;

@@ -1,5 +1,6 @@
 // Helpers shared by the ETL tests: small TWAP status parquet files written with Arrow, unique
-// temporary paths, running `hltwap etl`, and a full dump of twap_status to compare runs.
+// temporary paths, running `hltwap etl`, and full dumps of twap_status and twap_fill to compare
+// runs.
 #pragma once
 
 #include <arrow/api.h>
@@ -9,13 +10,18 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "etl/loader.h"
+#include "tests/fill_test_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 
@@ -111,6 +117,75 @@ inline std::string StatusParquetBytes(const std::vector<StatusRow>& rows, bool w
   return bytes;
 }
 
+// A fresh directory for one test's files, removed afterwards.
+class TempDir {
+ public:
+  TempDir() : path_(UniqueTempPath("dir")) { std::filesystem::create_directories(path_); }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// The environment of an `hltwap etl` on `db` alone (local files).
+inline EnvOverrides DbEnv(const TestDatabase& db) {
+  return {{"DATABASE_URL", db.url()}, {"LOG_FORMAT", "text"}, {"LOG_LEVEL", "info"}};
+}
+
+// Loads `rows` as one object would be: in one transaction, committed. Returns the rows the
+// merge inserted or changed, -1 on an error (reported).
+template <typename Row>
+int64_t LoadCommitted(PgConnection& conn, const StagingSpec<Row>& spec,
+                      const std::vector<Row>& rows, const std::string& key) {
+  EXPECT_TRUE(conn.Exec("BEGIN").ok());
+  auto loader = RowLoader<Row>::Begin(conn, spec);
+  EXPECT_TRUE(loader.ok()) << loader.status().message();
+  if (!loader.ok()) return -1;
+  for (const auto& r : rows) EXPECT_TRUE(loader->Add(r).ok());
+  auto inserted = loader->Merge(key);
+  EXPECT_TRUE(inserted.ok()) << inserted.status().message();
+  EXPECT_TRUE(conn.Exec("COMMIT").ok());
+  return inserted.ok() ? *inserted : -1;
+}
+
+// The bytes of a node fills parquet file holding `fills`.
+inline std::string FillParquetBytes(const std::vector<TestFill>& fills) {
+  const std::string path = UniqueTempPath("fills.parquet");
+  WriteFills(path, fills);
+  std::string bytes = ReadFileBytes(path);
+  std::remove(path.c_str());
+  return bytes;
+}
+
+// Kills the database backend of an `hltwap etl` in the middle of an object: with a table locked
+// in `locker`'s open transaction, waits until the ETL's backend waits for the lock, terminates
+// it and commits `locker`. Returns the backend's pid, empty when it never waited.
+inline std::string TerminateEtlBackendWaitingOn(PgConnection& locker, const TestDatabase& db) {
+  auto watcher = db.Connect();
+  std::string pid;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (pid.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto r = watcher.Query(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND application_name = 'hltwap' AND wait_event_type = 'Lock'");
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    if (!r.ok()) return "";
+    if (r->rows() > 0) {
+      pid = std::string(r->Get(0, 0));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  if (!pid.empty()) {
+    auto killed = watcher.Query("SELECT pg_terminate_backend($1::int)", {pid});
+    EXPECT_TRUE(killed.ok()) << killed.status().message();
+  }
+  EXPECT_TRUE(locker.Exec("COMMIT").ok());
+  return pid;
+}
+
 // Runs `hltwap etl ARGS...` to completion (no .env file is read).
 inline ProcessResult RunEtlCommand(const std::vector<std::string>& args, const EnvOverrides& env) {
   std::vector<std::string> argv = {HltwapBinary(), "--env-file", "/nonexistent/.env", "etl"};
@@ -125,6 +200,15 @@ inline std::string DumpTwapStatus(const TestDatabase& db) {
       "created_at, asset, side, size_requested, size_executed, notional_executed, status, "
       "duration_minutes, s3_object_key, raw_payload::text), E'\\n' ORDER BY twap_id, wallet, ts), "
       "'') FROM twap_status");
+}
+
+// Every column of twap_fill but inserted_at, one line per row in key order.
+inline std::string DumpTwapFill(const TestDatabase& db) {
+  return db.Scalar(
+      "SELECT coalesce(string_agg(concat_ws('|', twap_id, wallet, tid, time, coin, side, px, sz, "
+      "fee, fee_token, closed_pnl, start_position, dir, crossed, oid, hash, builder_fee, "
+      "s3_object_key, raw_payload::text), E'\\n' ORDER BY twap_id, wallet, tid), '') "
+      "FROM twap_fill");
 }
 
 }  // namespace hltwap::testing

@@ -156,6 +156,11 @@ Result<Config> LoadConfig(bool need_database) {
 
   c.twap_ts_column = GetEnv("TWAP_TS_COLUMN");
 
+  c.s3_fills_prefix = GetEnv("AWS_S3_FILLS_PREFIX", c.s3_fills_prefix);
+  if (auto datasets = SplitList(GetEnv("ETL_DATASETS")); !datasets.empty()) {
+    c.etl_datasets = std::move(datasets);
+  }
+
   c.log_level = GetEnv("LOG_LEVEL", c.log_level);
   if (!IsLogLevel(c.log_level)) {
     return Status::InvalidArgument(fmt::format(

@@ -53,6 +53,10 @@ struct Config {
   // ETL.
   std::string twap_ts_column;  // empty: the event time column when present, else state_timestamp
 
+  // ETL datasets: the node fills' prefix, and what a run loads (`hltwap etl --dataset` wins).
+  std::string s3_fills_prefix = "raw/node_fills/hourly/";
+  std::vector<std::string> etl_datasets = {"twap_statuses"};  // ETL_DATASETS, a comma list
+
   // Logging.
   std::string log_level = "info";
   LogFormat log_format = LogFormat::kText;

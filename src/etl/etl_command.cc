@@ -23,6 +23,7 @@ struct EtlFlags {
   bool reprocess = false;
   bool dry_run = false;
   unsigned jobs = 0;
+  std::vector<std::string> datasets;
 };
 
 // The four ways of choosing objects exclude each other; the rest combine with any of them.
@@ -69,6 +70,11 @@ int RunEtlCommand(const EtlFlags& flags, const CLI::App& cmd) {
                                options->source != EtlSource::kSince);
   auto config = LoadCommandConfig(need_database);
   if (!config.ok()) return ReportFailure(config.status());
+  const bool flagged = cmd.count("--dataset") > 0;
+  auto datasets = ParseDatasets(flagged ? flags.datasets : config->etl_datasets,
+                                flagged ? "--dataset" : "ETL_DATASETS");
+  if (!datasets.ok()) return ReportFailure(datasets.status());
+  options->datasets = std::move(*datasets);
   auto summary = RunEtl(*config, *options);
   if (!summary.ok()) return ReportFailure(summary.status().WithContext("etl"));
   if (options->dry_run) return kExitOk;
@@ -86,14 +92,21 @@ int RunEtlCommand(const EtlFlags& flags, const CLI::App& cmd) {
 void AddEtlCommand(CLI::App& app, int& exit_code) {
   auto* etl = app.add_subcommand(
       "etl",
-      "Ingest TWAP status parquet files (S3 objects under AWS_S3_PREFIX, or local files) into "
-      "PostgreSQL. Each object loads in one transaction together with its etl_s3_ingest_log row; "
+      "Ingest parquet files (S3 objects, or local files) into PostgreSQL: TWAP statuses (under "
+      "AWS_S3_PREFIX, into twap_status) and TWAP slice fills (node fills under "
+      "AWS_S3_FILLS_PREFIX, into twap_fill). Each object loads in one transaction together "
+      "with its etl_s3_ingest_log row; "
       "runs are incremental and idempotent, and several may run at once. Exit status 0 when "
       "every selected object succeeded, 1 when one failed, 2 for usage errors.");
   auto flags = std::make_shared<EtlFlags>();
+  etl->add_option("--dataset", flags->datasets,
+                  "What to load: twap_statuses or fills, or both comma-separated (in that order); "
+                  "overrides ETL_DATASETS (default twap_statuses)")
+      ->delimiter(',')
+      ->type_name("NAME");
   etl->add_flag("--incremental", flags->incremental,
-                "Load every .parquet object under AWS_S3_PREFIX that is new, changed upstream "
-                "(newer LastModified) or failed before (the default)");
+                "Load every .parquet object under the datasets' prefixes that is new, changed "
+                "upstream (newer LastModified) or failed before (the default)");
   etl->add_option("--since", flags->since,
                   "Like --incremental, limited to objects whose LastModified is at or after this "
                   "ISO-8601 time (a bare date is its midnight UTC)")

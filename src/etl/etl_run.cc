@@ -40,7 +40,7 @@ int64_t FileMtimeMicros(const fs::path& path) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000;
 }
 
-Result<std::vector<WorkItem>> LocalItems(const std::string& path) {
+Result<std::vector<WorkItem>> LocalItems(const std::string& path, Dataset dataset) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) {
@@ -69,6 +69,7 @@ Result<std::vector<WorkItem>> LocalItems(const std::string& path) {
     item.size = static_cast<int64_t>(fs::file_size(file, ec));
     if (ec) item.size = 0;
     item.force = true;
+    item.dataset = dataset;
     items.push_back(std::move(item));
   }
   return items;
@@ -99,36 +100,61 @@ struct Plan {
   }
 };
 
-Result<WorkItem> ObjectKeyItem(s3::Client& lister, const std::string& key) {
-  auto info = lister.HeadObject(key);
-  if (!info.ok()) return info.status().WithContext("--object-key " + key);
-  return WorkItem{key, "", info->last_modified, info->size, true};
+// The dataset of the object named by --object-key or --local-file: the only one selected, else
+// the one of the key's prefix.
+Result<Dataset> NamedObjectDataset(const Config& config, const EtlOptions& options) {
+  if (options.datasets.size() == 1) return options.datasets.front();
+  const bool local = options.source == EtlSource::kLocalFile;
+  if (!local) {
+    if (const auto dataset = DatasetOfKey(config, options.datasets, options.object_key)) {
+      return *dataset;
+    }
+  }
+  return Status::InvalidArgument(fmt::format(
+      "{} {}: more than one dataset is selected and its name does not say which it holds; "
+      "choose one with --dataset twap_statuses or --dataset fills",
+      local ? "--local-file" : "--object-key", local ? options.local_path : options.object_key));
 }
 
-// The .parquet objects under AWS_S3_PREFIX (modified since --since) that the log says are not
-// done, or all of them with --reprocess.
+Result<WorkItem> ObjectKeyItem(s3::Client& lister, const std::string& key, Dataset dataset) {
+  auto info = lister.HeadObject(key);
+  if (!info.ok()) return info.status().WithContext("--object-key " + key);
+  return WorkItem{key, "", info->last_modified, info->size, true, dataset};
+}
+
+// The .parquet objects under each dataset's prefix (modified since --since) that the log says
+// are not done, or all of them with --reprocess. Datasets are listed in the order given; a key
+// under the prefixes of two of them belongs to the longer prefix's.
 Status ChooseListed(const Config& config, const EtlOptions& options, Plan& plan) {
-  HLTWAP_ASSIGN_OR_RETURN(auto objects, plan.lister->ListObjects(config.s3_prefix));
   HLTWAP_ASSIGN_OR_RETURN(auto log_rows, ReadIngestLog(*plan.conn));
   const bool since = options.source == EtlSource::kSince;
-  size_t parquet = 0;
-  for (auto& object : objects) {
-    if (!IsParquetKey(object.key)) continue;
-    if (since && object.last_modified < options.since) continue;
-    ++parquet;
-    const auto logged = log_rows.find(object.key);
-    if (!options.reprocess && logged != log_rows.end() &&
-        IsDone(logged->second, object.last_modified)) {
-      ++plan.already_done;
-      continue;
+  for (const Dataset dataset : options.datasets) {
+    const std::string& prefix = DatasetPrefix(config, dataset);
+    HLTWAP_ASSIGN_OR_RETURN(auto objects, plan.lister->ListObjects(prefix));
+    size_t parquet = 0;
+    size_t to_load = 0;
+    int64_t done = 0;
+    for (auto& object : objects) {
+      if (!IsParquetKey(object.key)) continue;
+      if (since && object.last_modified < options.since) continue;
+      if (DatasetOfKey(config, options.datasets, object.key) != dataset) continue;
+      ++parquet;
+      const auto logged = log_rows.find(object.key);
+      if (!options.reprocess && logged != log_rows.end() &&
+          IsDone(logged->second, object.last_modified)) {
+        ++done;
+        continue;
+      }
+      ++to_load;
+      plan.items.push_back(WorkItem{std::move(object.key), "", object.last_modified, object.size,
+                                    options.reprocess, dataset});
     }
-    plan.items.push_back(
-        WorkItem{std::move(object.key), "", object.last_modified, object.size, options.reprocess});
+    plan.already_done += done;
+    log::Info("{} {} parquet objects under s3://{}/{}{}: {} to load, {} already done", parquet,
+              DatasetName(dataset), config.s3_bucket, prefix,
+              since ? " modified since " + FormatTimestampUtc(options.since) : std::string(),
+              to_load, done);
   }
-  log::Info("{} parquet objects under s3://{}/{}{}: {} to load, {} already done", parquet,
-            config.s3_bucket, config.s3_prefix,
-            since ? " modified since " + FormatTimestampUtc(options.since) : std::string(),
-            plan.items.size(), plan.already_done);
   return Status::Ok();
 }
 
@@ -137,6 +163,10 @@ Result<Plan> ChooseWork(const Config& config, const EtlOptions& options) {
   // A dry run of explicitly named objects does not read the log.
   const bool named =
       options.source == EtlSource::kLocalFile || options.source == EtlSource::kObjectKey;
+  Dataset named_dataset = Dataset::kTwapStatuses;
+  if (named) {
+    HLTWAP_ASSIGN_OR_RETURN(named_dataset, NamedObjectDataset(config, options));
+  }
   if (!(options.dry_run && named)) {
     HLTWAP_ASSIGN_OR_RETURN(plan.conninfo, DatabaseConninfo(config));
     HLTWAP_ASSIGN_OR_RETURN(plan.conn, ConnectChecked(plan.conninfo));
@@ -146,11 +176,12 @@ Result<Plan> ChooseWork(const Config& config, const EtlOptions& options) {
   }
   switch (options.source) {
     case EtlSource::kLocalFile: {
-      HLTWAP_ASSIGN_OR_RETURN(plan.items, LocalItems(options.local_path));
+      HLTWAP_ASSIGN_OR_RETURN(plan.items, LocalItems(options.local_path, named_dataset));
       break;
     }
     case EtlSource::kObjectKey: {
-      HLTWAP_ASSIGN_OR_RETURN(auto item, ObjectKeyItem(*plan.lister, options.object_key));
+      HLTWAP_ASSIGN_OR_RETURN(auto item,
+                              ObjectKeyItem(*plan.lister, options.object_key, named_dataset));
       plan.items.push_back(std::move(item));
       break;
     }

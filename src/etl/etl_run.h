@@ -7,21 +7,26 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/config.h"
 #include "common/status.h"
+#include "etl/dataset.h"
 #include "etl/etl_summary.h"
 
 namespace hltwap {
 
 enum class EtlSource {
-  kIncremental,  // every .parquet object under AWS_S3_PREFIX that is not done
+  kIncremental,  // every .parquet object under the datasets' prefixes that is not done
   kSince,        // the same, limited to LastModified >= since
   kObjectKey,    // one object (HeadObject), loaded even when done
   kLocalFile,    // a parquet file, or the *.parquet files of a directory, loaded even when done
 };
 
 struct EtlOptions {
+  // Listed in this order. An object key belongs to the dataset of its prefix; a local file
+  // needs exactly one dataset.
+  std::vector<Dataset> datasets = {Dataset::kTwapStatuses};
   EtlSource source = EtlSource::kIncremental;
   int64_t since = 0;  // micros since the epoch, for kSince
   std::string object_key;

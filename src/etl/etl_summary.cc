@@ -7,9 +7,9 @@ namespace hltwap {
 std::string FormatSummary(const EtlSummary& s) {
   return fmt::format(
       "etl: {} objects ({} ok, {} failed, {} skipped, {} busy), {} rows read, {} inserted, {} "
-      "rejected, {} bytes, {:.1f} s",
+      "rejected, {} skipped, {} bytes, {:.1f} s",
       s.objects(), s.objects_ok, s.objects_failed, s.objects_skipped, s.objects_busy, s.rows_read,
-      s.rows_inserted, s.rows_rejected, s.bytes, s.seconds);
+      s.rows_inserted, s.rows_rejected, s.rows_skipped, s.bytes, s.seconds);
 }
 
 }  // namespace hltwap

@@ -12,16 +12,18 @@ struct EtlSummary {
   int64_t objects_skipped = 0;  // already done (listed, or found done once its lock was held)
   int64_t objects_busy = 0;     // being loaded by another hltwap process, which finishes it
   int64_t rows_read = 0;
-  int64_t rows_inserted = 0;  // rows of twap_status inserted or upgraded
+  int64_t rows_inserted =
+      0;  // rows inserted or upgraded (twap_status), inserted or changed (twap_fill)
   int64_t rows_rejected = 0;
-  int64_t bytes = 0;  // bytes of the objects processed (downloaded, or local files read)
+  int64_t rows_skipped = 0;  // rows that are not the dataset's: fills of no TWAP, metadata rows
+  int64_t bytes = 0;         // bytes of the objects processed (downloaded, or local files read)
   double seconds = 0;
 
   int64_t objects() const { return objects_ok + objects_failed + objects_skipped + objects_busy; }
 };
 
 // "etl: 42 objects (40 ok, 1 failed, 1 skipped, 0 busy), 10000 rows read, 9990 inserted,
-// 10 rejected, 1234567 bytes, 3.2 s"
+// 10 rejected, 0 skipped, 1234567 bytes, 3.2 s"
 std::string FormatSummary(const EtlSummary& summary);
 
 }  // namespace hltwap

@@ -14,7 +14,6 @@
 
 #include "common/log.h"
 #include "etl/ingest_log.h"
-#include "etl/loader.h"
 
 namespace hltwap {
 namespace {
@@ -92,6 +91,7 @@ ObjectReport Loaded(const LoadStats& loaded, int64_t bytes) {
   r.rows_read = loaded.rows_read;
   r.rows_inserted = loaded.rows_inserted;
   r.rows_rejected = loaded.rows_rejected;
+  r.rows_skipped = loaded.rows_skipped;
   r.first_rejection = loaded.first_rejection;
   r.bytes = bytes;
   return r;
@@ -149,7 +149,7 @@ ObjectReport Worker::Process(const WorkItem& item) {
   std::optional<TempFile> download;
   auto file = Fetch(item, client_.get(), download);
   if (!file.ok()) return Failed(*claim, item.last_modified, file.status(), 0);
-  auto loaded = LoadParquetFile(conn_, file->path, item.key, run_.read_options);
+  auto loaded = LoadDatasetFile(item.dataset, conn_, file->path, item.key, run_.read_options);
   if (!loaded.ok()) return Failed(*claim, file->last_modified, loaded.status(), file->bytes);
   if (Status st = claim->Commit(file->last_modified, loaded->rows_staged); !st.ok()) {
     return Failed(*claim, file->last_modified, st, file->bytes);

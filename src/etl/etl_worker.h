@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "db/connection.h"
+#include "etl/dataset.h"
 #include "etl/progress.h"
 #include "etl/s3/s3_client.h"
 #include "etl/twap_parquet_reader.h"
@@ -24,18 +25,19 @@
 namespace hltwap {
 
 struct WorkItem {
-  std::string key;         // the ingest log's (and twap_status's) s3_object_key
+  std::string key;         // the ingest log's (and the rows') s3_object_key
   std::string local_path;  // set for local files; S3 objects are downloaded
   int64_t last_modified = 0;
   int64_t size = 0;
   bool force = false;  // load even when the log says done
+  Dataset dataset = Dataset::kTwapStatuses;
 };
 
 // Shared by the workers of one run.
 struct RunState {
   std::string conninfo;
-  ParquetReadOptions read_options;
-  int64_t run_started = 0;  // database clock, micros
+  ParquetReadOptions read_options;  // of every dataset (ts_column is the statuses' only)
+  int64_t run_started = 0;          // database clock, micros
   std::vector<WorkItem> items;
   std::atomic<size_t> next{0};
   std::atomic<int64_t> attempted{0};

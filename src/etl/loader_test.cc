@@ -29,18 +29,9 @@ TwapRow Row(std::string twap_id, std::string status, std::optional<std::string> 
   return r;
 }
 
-// Loads rows as one object would be: in one transaction, committed.
 int64_t Load(PgConnection& conn, const std::vector<TwapRow>& rows,
              const std::string& key = "k.parquet") {
-  EXPECT_TRUE(conn.Exec("BEGIN").ok());
-  auto loader = TwapLoader::Begin(conn);
-  EXPECT_TRUE(loader.ok()) << loader.status().message();
-  if (!loader.ok()) return -1;
-  for (const auto& r : rows) EXPECT_TRUE(loader->Add(r).ok());
-  auto inserted = loader->Merge(key);
-  EXPECT_TRUE(inserted.ok()) << inserted.status().message();
-  EXPECT_TRUE(conn.Exec("COMMIT").ok());
-  return inserted.ok() ? *inserted : -1;
+  return testing::LoadCommitted(conn, TwapStaging(), rows, key);
 }
 
 std::string StatusOf(const TestDatabase& db, const std::string& twap_id) {
@@ -174,7 +165,7 @@ TEST(TwapLoader, ANumberBeyondNumericIsRefusedAndTheOtherRowsLoad) {
   TestDatabase db;
   auto conn = db.Connect();
   ASSERT_TRUE(conn.Exec("BEGIN").ok());
-  auto loader = TwapLoader::Begin(conn);
+  auto loader = TwapLoader::Begin(conn, TwapStaging());
   ASSERT_TRUE(loader.ok()) << loader.status().message();
   ASSERT_TRUE(loader->Add(Row("1", "activated", "1")).ok());
   const Status bad = loader->Add(Row("2", "activated", "1e5000"));

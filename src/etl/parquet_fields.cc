@@ -10,11 +10,13 @@
 
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 #include <utility>
 
 #include "common/log.h"
 #include "common/text.h"
+#include "etl/raw_json_writer.h"
 
 namespace hltwap {
 namespace {
@@ -112,7 +114,9 @@ struct ParquetFieldReader::Impl {
   bool done = false;
   std::shared_ptr<arrow::RecordBatch> current;  // handed out by NextBatch
   int64_t current_first_row = 0;
-  std::vector<FieldArrays> arrays;  // per field, of `current`
+  std::vector<FieldArrays> arrays;   // per field, of `current`
+  std::optional<RawJsonWriter> raw;  // of `current`, prepared for its first raw row
+  size_t raw_size_hint = 256;        // the largest raw row so far
   int64_t nulled_logged = 0;
 
   void Bind(int f, int column, std::string_view preferred) {
@@ -288,6 +292,7 @@ Result<bool> ParquetFieldReader::NextBatch() {
       return false;
     }
   }
+  r.raw.reset();
   const int64_t n = std::min(r.batch_rows, r.pending->num_rows() - r.pending_offset);
   r.current = (r.pending_offset == 0 && n == r.pending->num_rows())
                   ? r.pending
@@ -301,6 +306,28 @@ Result<bool> ParquetFieldReader::NextBatch() {
 
 const arrow::RecordBatch& ParquetFieldReader::batch() const {
   return *impl_->current;
+}
+
+int64_t ParquetFieldReader::batch_size() const {
+  return impl_->current ? impl_->current->num_rows() : 0;
+}
+
+Status ParquetFieldReader::Guarded(const std::function<void()>& body) const {
+  try {
+    body();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Data(fmt::format("reading {}: {}", impl_->path, e.what()));
+  }
+}
+
+void ParquetFieldReader::AppendRawRow(int64_t row, std::string& out) {
+  Impl& r = *impl_;
+  if (!r.raw) r.raw.emplace(*r.current);
+  const size_t before = out.size();
+  out.reserve(before + r.raw_size_hint);
+  r.raw->AppendRow(row, out);
+  r.raw_size_hint = std::max(r.raw_size_hint, out.size() - before);
 }
 
 bool ParquetFieldReader::ReadRow(int64_t row, std::span<FieldValue> values) {
@@ -331,6 +358,18 @@ bool ParquetFieldReader::ReadRow(int64_t row, std::span<FieldValue> values) {
     }
   }
   return true;
+}
+
+Result<FieldValue> ParquetFieldReader::ReadField(int field, int64_t row) const {
+  return impl_->Convert(static_cast<size_t>(field), row);
+}
+
+void ParquetFieldReader::Reject(int64_t row, std::string why) {
+  impl_->Reject(impl_->current_first_row + row, std::move(why));
+}
+
+void ParquetFieldReader::Skip() {
+  ++impl_->stats.rows_skipped;
 }
 
 const ParquetReadStats& ParquetFieldReader::stats() const {

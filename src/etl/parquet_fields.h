@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -47,6 +48,7 @@ constexpr bool IdsAreIndexes(std::span<const FieldSpec> fields) {
 struct ParquetReadStats {
   int64_t rows_read = 0;                       // rows of the file seen so far
   int64_t rows_rejected = 0;                   // rows without a usable required field
+  int64_t rows_skipped = 0;                    // rows that are not the dataset's (Skip)
   std::vector<std::string> sample_rejections;  // up to 5 reasons, "row 17: missing state_user"
   // Values of optional fields that could not be used (a size that is not a decimal, minutes
   // out of range, ...): stored as NULL, the row still loads.
@@ -78,17 +80,53 @@ class ParquetFieldReader {
   // The next at most batch_rows rows; false when the file is done.
   [[nodiscard]] Result<bool> NextBatch();
   const arrow::RecordBatch& batch() const;
+  int64_t batch_size() const;  // rows in the current batch
+
+  // Fills `rows` (cleared first) from the next batches until one gives any: `read_row(i, rows)`
+  // handles row i of the current batch, appending it to `rows` or leaving it out (skipped or
+  // rejected, counted). False, with `rows` empty, when the file is done; an error Arrow throws
+  // while a batch is read is a kData error.
+  template <typename Rows, typename ReadRow>
+  [[nodiscard]] Result<bool> NextRows(Rows& rows, ReadRow read_row) {
+    rows.clear();
+    while (true) {
+      HLTWAP_ASSIGN_OR_RETURN(const bool more, NextBatch());
+      if (!more) return false;
+      HLTWAP_RETURN_IF_ERROR(Guarded([&] {
+        for (int64_t i = 0; i < batch_size(); ++i) read_row(i, rows);
+      }));
+      if (!rows.empty()) return true;
+    }
+  }
+
+  // Appends row `row` of the current batch to `out` as raw_payload: the whole row as one JSON
+  // object (see raw_json_writer.h).
+  void AppendRawRow(int64_t row, std::string& out);
 
   // Converts the fields of row `row` of the current batch into `values` (one per field):
   // false, with the row rejected and counted, when a required field is missing or unusable;
   // an unusable optional value is counted and left empty.
   bool ReadRow(int64_t row, std::span<FieldValue> values);
 
+  // The value of `field` alone in row `row` of the current batch: monostate when there is
+  // none, an error when unusable; nothing is counted. For a dataset's rule that decides from a
+  // field or two whether a row is wanted at all, before the rest of it is converted.
+  [[nodiscard]] Result<FieldValue> ReadField(int field, int64_t row) const;
+
+  // Row `row` of the current batch breaks a dataset's own rule: rejected and counted like a
+  // missing required field, `why` kept as a sample reason.
+  void Reject(int64_t row, std::string why);
+
+  // A row that is not the dataset's (a fill of no TWAP): counted as skipped, never rejected.
+  void Skip();
+
   const ParquetReadStats& stats() const;
 
  private:
   struct Impl;
   explicit ParquetFieldReader(std::unique_ptr<Impl> impl);
+  // Runs `body`, turning an exception into a kData error naming the file.
+  Status Guarded(const std::function<void()>& body) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -117,17 +117,20 @@ void Progress::Report(const ObjectReport& r) {
   summary_.rows_read += r.rows_read;
   summary_.rows_inserted += r.rows_inserted;
   summary_.rows_rejected += r.rows_rejected;
+  summary_.rows_skipped += r.rows_skipped;
   if (interactive_) ClearLocked();
   switch (r.outcome) {
     case ObjectOutcome::kOk:
       ++summary_.objects_ok;
       if (r.rows_rejected > 0) {
-        log::Warn("ingested {}: {} rows read, {} inserted, {} rejected{}, {} bytes, {:.2f} s",
-                  r.key, r.rows_read, r.rows_inserted, r.rows_rejected, RejectionSuffix(r), r.bytes,
-                  r.seconds);
+        log::Warn(
+            "ingested {}: {} rows read, {} inserted, {} rejected{}, {} skipped, {} bytes, {:.2f} s",
+            r.key, r.rows_read, r.rows_inserted, r.rows_rejected, RejectionSuffix(r),
+            r.rows_skipped, r.bytes, r.seconds);
       } else {
-        log::Info("ingested {}: {} rows read, {} inserted, 0 rejected, {} bytes, {:.2f} s", r.key,
-                  r.rows_read, r.rows_inserted, r.bytes, r.seconds);
+        log::Info(
+            "ingested {}: {} rows read, {} inserted, 0 rejected, {} skipped, {} bytes, {:.2f} s",
+            r.key, r.rows_read, r.rows_inserted, r.rows_skipped, r.bytes, r.seconds);
       }
       break;
     case ObjectOutcome::kFailed:

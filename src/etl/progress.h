@@ -22,6 +22,7 @@ struct ObjectReport {
   int64_t rows_read = 0;
   int64_t rows_inserted = 0;
   int64_t rows_rejected = 0;
+  int64_t rows_skipped = 0;  // not the dataset's rows (fills of no TWAP)
   std::string first_rejection;
   int64_t bytes = 0;
   double seconds = 0;

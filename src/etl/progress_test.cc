@@ -14,11 +14,12 @@ TEST(Progress, SummaryIsOneLineWithEveryCount) {
   s.rows_read = 10000;
   s.rows_inserted = 9990;
   s.rows_rejected = 10;
+  s.rows_skipped = 70;
   s.bytes = 1234567;
   s.seconds = 3.21;
   EXPECT_EQ(FormatSummary(s),
             "etl: 46 objects (40 ok, 1 failed, 3 skipped, 2 busy), 10000 rows read, 9990 "
-            "inserted, 10 rejected, 1234567 bytes, 3.2 s");
+            "inserted, 10 rejected, 70 skipped, 1234567 bytes, 3.2 s");
 }
 
 TEST(Progress, CountsEveryReportedObject) {
@@ -31,9 +32,10 @@ TEST(Progress, CountsEveryReportedObject) {
     return r;
   };
   ObjectReport ok = report("a.parquet", ObjectOutcome::kOk);
-  ok.rows_read = 10;
+  ok.rows_read = 100;
   ok.rows_inserted = 8;
   ok.rows_rejected = 2;
+  ok.rows_skipped = 90;
   ok.first_rejection = "row 3: missing state_user";
   ok.bytes = 100;
   progress.Report(ok);
@@ -50,9 +52,10 @@ TEST(Progress, CountsEveryReportedObject) {
   EXPECT_EQ(s.objects_busy, 1);
   EXPECT_EQ(s.objects_skipped, 6);
   EXPECT_EQ(s.objects(), 9);
-  EXPECT_EQ(s.rows_read, 10);
+  EXPECT_EQ(s.rows_read, 100);
   EXPECT_EQ(s.rows_inserted, 8);
   EXPECT_EQ(s.rows_rejected, 2);
+  EXPECT_EQ(s.rows_skipped, 90);
   EXPECT_EQ(s.bytes, 300);
   EXPECT_GE(s.seconds, 0);
 }

@@ -1,16 +1,11 @@
 #include "etl/twap_parquet_reader.h"
 
-#include <arrow/api.h>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
-#include <exception>
 #include <utility>
 
 #include "common/wallet.h"
-#include "etl/raw_json_writer.h"
-
 namespace hltwap {
 namespace {
 
@@ -91,27 +86,12 @@ Result<std::unique_ptr<TwapParquetReader>> TwapParquetReader::Open(const std::st
 }
 
 Result<bool> TwapParquetReader::Next(std::vector<TwapRow>& rows) {
-  rows.clear();
   TwapValues values;
-  while (true) {
-    HLTWAP_ASSIGN_OR_RETURN(const bool more, fields_->NextBatch());
-    if (!more) return false;
-    const arrow::RecordBatch& batch = fields_->batch();
-    try {
-      const RawJsonWriter raw(batch);
-      rows.reserve(static_cast<size_t>(batch.num_rows()));
-      for (int64_t i = 0; i < batch.num_rows(); ++i) {
-        if (!fields_->ReadRow(i, values)) continue;
-        TwapRow& row = rows.emplace_back(MakeRow(values));
-        row.raw_payload.reserve(raw_size_hint_);
-        raw.AppendRow(i, row.raw_payload);
-        raw_size_hint_ = std::max(raw_size_hint_, row.raw_payload.size());
-      }
-    } catch (const std::exception& e) {
-      return Status::Data(fmt::format("reading {}: {}", fields_->path(), e.what()));
-    }
-    if (!rows.empty()) return true;
-  }
+  return fields_->NextRows(rows, [&](int64_t i, std::vector<TwapRow>& out) {
+    if (!fields_->ReadRow(i, values)) return;
+    TwapRow& row = out.emplace_back(MakeRow(values));
+    fields_->AppendRawRow(i, row.raw_payload);
+  });
 }
 
 const ParquetReadStats& TwapParquetReader::stats() const {

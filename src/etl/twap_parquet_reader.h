@@ -40,7 +40,6 @@ class TwapParquetReader {
  private:
   explicit TwapParquetReader(std::unique_ptr<ParquetFieldReader> fields);
   std::unique_ptr<ParquetFieldReader> fields_;
-  size_t raw_size_hint_ = 256;
 };
 
 }  // namespace hltwap

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "tests/parquet_test_table.h"
 #include "tests/support/subprocess.h"
 
 namespace hltwap {
@@ -66,28 +67,10 @@ std::shared_ptr<arrow::Table> MakeTable(const std::vector<Column>& columns) {
   return arrow::Table::Make(arrow::schema(fields), arrays);
 }
 
-struct ReadOutcome {
-  std::vector<TwapRow> rows;
-  ParquetReadStats stats;
-  std::vector<size_t> batch_sizes;
-};
+using ReadOutcome = testing::ReadOutcome<TwapRow>;
 
 ReadOutcome ReadAll(const std::string& path, ParquetReadOptions options = {}) {
-  ReadOutcome outcome;
-  auto reader = TwapParquetReader::Open(path, options);
-  EXPECT_TRUE(reader.ok()) << reader.status().message();
-  if (!reader.ok()) return outcome;
-  std::vector<TwapRow> rows;
-  while (true) {
-    auto more = (*reader)->Next(rows);
-    EXPECT_TRUE(more.ok()) << more.status().message();
-    if (!more.ok() || !*more) break;
-    outcome.batch_sizes.push_back(rows.size());
-    for (auto& row : rows) outcome.rows.push_back(std::move(row));
-  }
-  EXPECT_TRUE(rows.empty());
-  outcome.stats = (*reader)->stats();
-  return outcome;
+  return testing::ReadRows<TwapRow>(TwapParquetReader::Open(path, options));
 }
 
 boost::json::value Json(const std::string& text) {

@@ -252,12 +252,18 @@ def cmd_report(results_path, md_path, json_path):
                  fmt_num(s3), f"ETL local {fmt_num(s3_ref)}", fmt_num(r3, 2), "(info)", ""])
     rows.append(["ETL peak RSS, full local run (MiB)", fmt_num(mb(g("etl_local_empty_rss_kb")), 1),
                  "", "", "", ""])
-    small, big = g("etl_mem_small_rss_kb"), g("etl_mem_big_rss_kb")
-    r4 = ratio(big, small)
-    rows.append([f"ETL peak RSS, one file of {fmt_num(g('mem_big_rows'))} rows (MiB)",
-                 fmt_num(mb(big), 1),
-                 f"{fmt_num(g('mem_small_rows'))} rows: {fmt_num(mb(small), 1)}",
-                 fmt_num(r4, 2), "≤ 1.25 (flat)", verdict(r4, 1.25, higher_is_better=False)])
+
+    def memory_row(what, prefix):
+        """One file and a file 10x larger: keys etl_{prefix}mem_{small,big}_rss_kb and
+        {prefix}mem_{small,big}_rows."""
+        small, big = g(f"etl_{prefix}mem_small_rss_kb"), g(f"etl_{prefix}mem_big_rss_kb")
+        r = ratio(big, small)
+        rows.append([f"{what} peak RSS, one file of {fmt_num(g(f'{prefix}mem_big_rows'))} rows"
+                     " (MiB)", fmt_num(mb(big), 1),
+                     f"{fmt_num(g(f'{prefix}mem_small_rows'))} rows: {fmt_num(mb(small), 1)}",
+                     fmt_num(r, 2), "≤ 1.25 (flat)", verdict(r, 1.25, higher_is_better=False)])
+
+    memory_row("ETL", "")
     fills_rows, fills_slices = g("fills_rows"), g("fills_slice_rows")
     rows.append([f"Fills ETL local, {fmt_num(g('fills_files'))} hourly files → twap_fill"
                  " (rows scanned/s)", fmt_num(g("etl_fills_rows_per_s")),
@@ -266,12 +272,7 @@ def cmd_report(results_path, md_path, json_path):
                  fmt_num(g("etl_fills_slices_per_s")), "", "", "(info)", ""])
     rows.append(["Fills ETL peak RSS, local run (MiB)", fmt_num(mb(g("etl_fills_rss_kb")), 1),
                  "", "", "", ""])
-    fsmall, fbig = g("etl_fills_mem_small_rss_kb"), g("etl_fills_mem_big_rss_kb")
-    r5 = ratio(fbig, fsmall)
-    rows.append([f"Fills ETL peak RSS, one file of {fmt_num(g('fills_mem_big_rows'))} rows (MiB)",
-                 fmt_num(mb(fbig), 1),
-                 f"{fmt_num(g('fills_mem_small_rows'))} rows: {fmt_num(mb(fsmall), 1)}",
-                 fmt_num(r5, 2), "≤ 1.25 (flat)", verdict(r5, 1.25, higher_is_better=False)])
+    memory_row("Fills ETL", "fills_")
 
     def errors(w):
         n = sum(w.get(k, 0) for k in ("errors_connect", "errors_read", "errors_write",

@@ -38,9 +38,10 @@ demo: build
 bench: build
 	@bench/run.sh $(BUILD_DIR)
 
-# Regenerates the committed sample file from its generator.
+# Regenerates the committed sample files (TWAP statuses and node fills) from their generator.
 sample: build
 	@$(BUILD_DIR)/make_sample_parquet tests/data/sample_twap.parquet
+	@$(BUILD_DIR)/make_sample_parquet --fills tests/data/sample_fills.parquet
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

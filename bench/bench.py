@@ -3,7 +3,10 @@
 
   bench.py put RESULTS KEY JSON_VALUE       merge one figure into the results file
   bench.py urls MANIFEST URLS PARAMS         request mix (heavy/median/light wallets x day/month/year)
-  bench.py api-sql API_SQL_DIR SQL_JSON      the API's SQL for GET /api/v1/twaps (src/api/sql)
+  bench.py fills-urls FILLS_MANIFEST URLS PARAMS   GET /api/v1/twaps/{id}/fills for the TWAPs
+                                             with most, median and fewest slices
+  bench.py api-sql NAME API_SQL_DIR SQL_JSON the SQL the API runs for endpoint NAME (list, fills),
+                                             read from src/api/sql
   bench.py pgbench-scripts PARAMS SQL_JSON DIR   one pgbench script per request of the mix
   bench.py pglog PREFIX                      p50/p99 of pgbench --log files PREFIX*
   bench.py report RESULTS MD JSON            the table (Markdown) and the raw figures (JSON)
@@ -78,21 +81,45 @@ def cmd_urls(manifest_path, urls_path, params_path):
     save(params_path, params)
 
 
-# GET /api/v1/twaps with the defaults (latest_per_twap=true, limit=500, no asset, no cursor)
-# runs one statement: src/api/sql/twaps_latest.sql with $1 wallet, $2 start, $3 end, $4 asset,
-# $5 cursor ts, $6 cursor twap_id, $7 limit + 1 (src/api/handlers.cc, HandleListTwaps).
-API_LIST_STATEMENT = "twaps_latest.sql"
-API_LIST_PARAMS = ["wallet", "start", "end", None, None, None, "=501"]
+def cmd_fills_urls(manifest_path, urls_path, params_path):
+    manifest = load(manifest_path)
+    params = [{"class": t["class"], "window": f"{t['slices']} slices", "twap_id": t["twap_id"]}
+              for t in manifest["sample_twaps"]]
+    with open(urls_path, "w") as f:
+        for p in params:
+            f.write(f"/api/v1/twaps/{p['twap_id']}/fills\n")
+    save(params_path, params)
 
 
-def cmd_api_sql(sql_dir, out_path):
+# The one statement each benchmarked endpoint runs with its default parameters: the file in
+# src/api/sql and what its $1, $2, ... are (see cmd_pgbench_scripts for the forms).
+API_STATEMENTS = {
+    # GET /api/v1/twaps (latest_per_twap=true, limit=500, no asset, no cursor): $1 wallet,
+    # $2 start, $3 end, $4 asset, $5 cursor ts, $6 cursor twap_id, $7 limit + 1
+    # (src/api/handlers.cc, HandleListTwaps).
+    "list": {"file": "twaps_latest.sql",
+             "params": ["wallet", "start", "end", None, None, None, "=501"]},
+    # GET /api/v1/twaps/{twap_id}/fills: $1 twap_id.
+    "fills": {"file": "twap_fills.sql", "params": ["twap_id"]},
+}
+
+
+def cmd_api_sql(name, sql_dir, out_path):
     """Reads the SQL file the API embeds, so that pgbench runs exactly what the API runs."""
-    path = os.path.join(sql_dir, API_LIST_STATEMENT)
+    statement = API_STATEMENTS[name]
+    path = os.path.join(sql_dir, statement["file"])
     if not os.path.exists(path):
-        raise SystemExit(f"no {API_LIST_STATEMENT} in {sql_dir}")
+        near = sorted(glob.glob(os.path.join(sql_dir, f"*{name}*.sql")))
+        raise SystemExit(f"no {statement['file']} in {sql_dir}"
+                         + (f" (found {', '.join(map(os.path.basename, near))}: set its name in"
+                            f" bench.py, API_STATEMENTS)" if near else ""))
     with open(path) as f:
         sql = f.read()
-    save(out_path, {"source": path, "statements": [{"sql": sql, "params": API_LIST_PARAMS}]})
+    used = max((int(n) for n in re.findall(r"\$(\d+)", sql_one_line(sql))), default=0)
+    if used != len(statement["params"]):
+        raise SystemExit(f"{statement['file']} has ${used} as its last parameter but bench.py gives"
+                         f" {len(statement['params'])} (API_STATEMENTS['{name}']): update it")
+    save(out_path, {"source": path, "statements": [{"sql": sql, "params": statement["params"]}]})
 
 
 def sql_one_line(sql):
@@ -126,7 +153,7 @@ def cmd_pgbench_scripts(params_path, sql_path, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     defines = []
     for i, p in enumerate(params):
-        lines = [f"-- {p['class']} wallet, {p['window']} window"]
+        lines = [f"-- {p['class']}, {p['window']}"]
         for k, st in enumerate(spec["statements"]):
             names = []
             for j, n in enumerate(st["params"]):
@@ -225,31 +252,54 @@ def cmd_report(results_path, md_path, json_path):
                  fmt_num(s3), f"ETL local {fmt_num(s3_ref)}", fmt_num(r3, 2), "(info)", ""])
     rows.append(["ETL peak RSS, full local run (MiB)", fmt_num(mb(g("etl_local_empty_rss_kb")), 1),
                  "", "", "", ""])
-    small, big = g("etl_mem_small_rss_kb"), g("etl_mem_big_rss_kb")
-    r4 = ratio(big, small)
-    rows.append([f"ETL peak RSS, one file of {fmt_num(g('mem_big_rows'))} rows (MiB)",
-                 fmt_num(mb(big), 1),
-                 f"{fmt_num(g('mem_small_rows'))} rows: {fmt_num(mb(small), 1)}",
-                 fmt_num(r4, 2), "≤ 1.25 (flat)", verdict(r4, 1.25, higher_is_better=False)])
+
+    def memory_row(what, prefix):
+        """One file and a file 10x larger: keys etl_{prefix}mem_{small,big}_rss_kb and
+        {prefix}mem_{small,big}_rows."""
+        small, big = g(f"etl_{prefix}mem_small_rss_kb"), g(f"etl_{prefix}mem_big_rss_kb")
+        r = ratio(big, small)
+        rows.append([f"{what} peak RSS, one file of {fmt_num(g(f'{prefix}mem_big_rows'))} rows"
+                     " (MiB)", fmt_num(mb(big), 1),
+                     f"{fmt_num(g(f'{prefix}mem_small_rows'))} rows: {fmt_num(mb(small), 1)}",
+                     fmt_num(r, 2), "≤ 1.25 (flat)", verdict(r, 1.25, higher_is_better=False)])
+
+    memory_row("ETL", "")
+    fills_rows, fills_slices = g("fills_rows"), g("fills_slice_rows")
+    rows.append([f"Fills ETL local, {fmt_num(g('fills_files'))} hourly files → twap_fill"
+                 " (rows scanned/s)", fmt_num(g("etl_fills_rows_per_s")),
+                 f"{fmt_num(fills_rows)} rows", "", "(info)", ""])
+    rows.append([f"Fills ETL, TWAP slice rows stored/s ({fmt_num(fills_slices)} slices)",
+                 fmt_num(g("etl_fills_slices_per_s")), "", "", "(info)", ""])
+    rows.append(["Fills ETL peak RSS, local run (MiB)", fmt_num(mb(g("etl_fills_rss_kb")), 1),
+                 "", "", "", ""])
+    memory_row("Fills ETL", "fills_")
+
     def errors(w):
         n = sum(w.get(k, 0) for k in ("errors_connect", "errors_read", "errors_write",
                                         "errors_status", "errors_timeout"))
         return f" ({n} errors)" if n else ""
 
-    for c in g("concurrency_levels", []):
-        api = g(f"api_c{c}") or {}
-        pgb = g(f"pgbench_c{c}") or {}
-        rr = ratio(api.get("rps"), pgb.get("tps"))
-        target = c == g("target_concurrency")
-        rows.append([f"API /api/v1/twaps, {c} conn (req/s)", fmt_num(api.get("rps")) + errors(api),
-                     f"pgbench {fmt_num(pgb.get('tps'))} tps", fmt_num(rr, 2),
-                     "≥ 0.80" if target else "(info)", verdict(rr, 0.8) if target else ""])
-        rp = ratio(api.get("p99_ms"), pgb.get("p99_ms"))
-        rows.append([f"API p50 / p99, {c} conn (ms)",
-                     f"{fmt_num(api.get('p50_ms'), 2)} / {fmt_num(api.get('p99_ms'), 2)}",
-                     f"pgbench {fmt_num(pgb.get('p50_ms'), 2)} / {fmt_num(pgb.get('p99_ms'), 2)}",
-                     fmt_num(rp, 2), "p99 ≤ 2.0" if target else "(info)",
-                     verdict(rp, 2.0, higher_is_better=False) if target else ""])
+    def api_rows(label, suffix):
+        """wrk against the API and pgbench running its SQL, per concurrency (keys api{suffix}_cN
+        and pgbench{suffix}_cN)."""
+        for c in g("concurrency_levels", []):
+            api = g(f"api{suffix}_c{c}") or {}
+            pgb = g(f"pgbench{suffix}_c{c}") or {}
+            rr = ratio(api.get("rps"), pgb.get("tps"))
+            target = c == g("target_concurrency")
+            rows.append([f"API {label}, {c} conn (req/s)", fmt_num(api.get("rps")) + errors(api),
+                         f"pgbench {fmt_num(pgb.get('tps'))} tps", fmt_num(rr, 2),
+                         "≥ 0.80" if target else "(info)", verdict(rr, 0.8) if target else ""])
+            rp = ratio(api.get("p99_ms"), pgb.get("p99_ms"))
+            rows.append([f"API {label} p50 / p99, {c} conn (ms)",
+                         f"{fmt_num(api.get('p50_ms'), 2)} / {fmt_num(api.get('p99_ms'), 2)}",
+                         f"pgbench {fmt_num(pgb.get('p50_ms'), 2)} / "
+                         f"{fmt_num(pgb.get('p99_ms'), 2)}",
+                         fmt_num(rp, 2), "p99 ≤ 2.0" if target else "(info)",
+                         verdict(rp, 2.0, higher_is_better=False) if target else ""])
+
+    api_rows("/api/v1/twaps", "")
+    api_rows("/api/v1/twaps/{id}/fills", "_fills")
     for c in g("concurrency_levels", []):
         h = g(f"healthz_c{c}") or {}
         rows.append([f"/healthz floor, {c} conn (req/s; p50 / p99 ms)",
@@ -287,7 +337,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     commands = {"put": cmd_put, "urls": cmd_urls, "pgbench-scripts": cmd_pgbench_scripts,
-                "api-sql": cmd_api_sql,
+                "api-sql": cmd_api_sql, "fills-urls": cmd_fills_urls,
                 "pglog": cmd_pglog, "report": cmd_report}
     fn = commands.get(argv[1])
     if fn is None:

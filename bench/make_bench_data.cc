@@ -1,3 +1,4 @@
+// Over 400 lines: one generator class for status data, its CSV twin and its manifest.
 // Writes benchmark data shaped like the real TWAP status files (docs/design.md, "Data
 // semantics"; the same columns and types as tests/data/make_sample_parquet.cc): one row per
 // status change, an `activated` row when a TWAP is created and a terminal row (finished,
@@ -35,52 +36,12 @@
 #include <thread>
 #include <vector>
 
+#include "bench_data.h"
+#include "fills_data.h"
+
 namespace {
 
-constexpr int64_t kNanosPerSecond = 1'000'000'000;
-constexpr int64_t kNanosPerHour = 3600 * kNanosPerSecond;
-constexpr int64_t kNanosPerDay = 24 * kNanosPerHour;
-
-// splitmix64: tiny, fast and the same on every platform (std:: distributions are not).
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  int64_t Below(int64_t n) { return static_cast<int64_t>(Uniform() * static_cast<double>(n)); }
-
- private:
-  uint64_t state_;
-};
-
-struct Coin {
-  const char* name;
-  double price;     // USD, around which fills happen
-  int sz_decimals;  // the exchange's size precision
-  double weight;    // share of TWAPs
-};
-
-// Perps, HIP-3 perps (xyz:...) and spot pairs (@N), weighted roughly like real TWAP activity.
-constexpr std::array<Coin, 13> kCoins = {{
-    {"BTC", 95000, 5, 24},
-    {"ETH", 3300, 4, 18},
-    {"HYPE", 30, 2, 14},
-    {"SOL", 180, 2, 10},
-    {"@107", 30, 2, 6},
-    {"DOGE", 0.35, 0, 5},
-    {"XRP", 2.3, 1, 5},
-    {"FARTCOIN", 1.1, 1, 4},
-    {"kPEPE", 0.012, 0, 4},
-    {"xyz:NVDA", 180, 3, 4},
-    {"xyz:TSLA", 400, 3, 2},
-    {"@142", 95000, 5, 2},
-    {"SUI", 4, 1, 2},
-}};
+using namespace bench;  // NOLINT: the generators' shared vocabulary
 
 constexpr std::array<int32_t, 10> kCommonMinutes = {5, 10, 15, 30, 60, 120, 240, 480, 720, 1440};
 
@@ -96,13 +57,6 @@ const char* StatusName(TwapStatus s) {
   return "";
 }
 
-// Small fixed buffers keep a row free of heap allocations.
-struct Text {
-  std::array<char, 31> chars{};
-  uint8_t size = 0;
-  std::string_view view() const { return {chars.data(), size}; }
-};
-
 struct Row {
   int64_t time_ns;  // status event time
   int64_t twap_id;
@@ -116,96 +70,6 @@ struct Row {
   bool randomize;
   Text sz, executed_sz, executed_ntl;
 };
-
-// Units of 10^-decimals as plain decimal text without trailing zeros; zero is "0.0" as the data
-// provider writes it.
-Text FormatDecimal(int64_t units, int decimals) {
-  Text t;
-  if (units == 0) {
-    std::memcpy(t.chars.data(), "0.0", 3);
-    t.size = 3;
-    return t;
-  }
-  char digits[24];
-  int n = 0;
-  for (int64_t v = units; v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
-  while (n <= decimals) digits[n++] = '0';  // at least one digit before the point
-  int frac_end = 0;                         // trailing zeros of the fraction are dropped
-  while (frac_end < decimals && digits[frac_end] == '0') ++frac_end;
-  char* out = t.chars.data();
-  for (int i = n - 1; i >= decimals; --i) *out++ = digits[i];
-  if (frac_end < decimals) {
-    *out++ = '.';
-    for (int i = decimals - 1; i >= frac_end; --i) *out++ = digits[i];
-  }
-  t.size = static_cast<uint8_t>(out - t.chars.data());
-  return t;
-}
-
-// Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-void CivilFromDays(int64_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(yoe + era * 400) + (m <= 2);
-}
-
-int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void PutDigits(char*& out, int64_t v, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    out[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  out += width;
-}
-
-// "YYYY-MM-DD<sep>HH:MM:SS" followed by `fraction_digits` digits of the second; returns the end.
-char* FormatTime(int64_t ns, char sep, int fraction_digits, char* out) {
-  const int64_t days = ns >= 0 ? ns / kNanosPerDay : -((-ns + kNanosPerDay - 1) / kNanosPerDay);
-  const int64_t in_day = ns - days * kNanosPerDay;
-  int y;
-  unsigned m, d;
-  CivilFromDays(days, y, m, d);
-  PutDigits(out, y, 4);
-  *out++ = '-';
-  PutDigits(out, m, 2);
-  *out++ = '-';
-  PutDigits(out, d, 2);
-  *out++ = sep;
-  const int64_t secs = in_day / kNanosPerSecond;
-  PutDigits(out, secs / 3600, 2);
-  *out++ = ':';
-  PutDigits(out, secs / 60 % 60, 2);
-  *out++ = ':';
-  PutDigits(out, secs % 60, 2);
-  if (fraction_digits > 0) {
-    *out++ = '.';
-    int64_t frac = in_day % kNanosPerSecond;
-    for (int i = fraction_digits; i < 9; ++i) frac /= 10;
-    PutDigits(out, frac, fraction_digits);
-  }
-  return out;
-}
-
-std::string IsoTime(int64_t ns) {
-  char buf[40];
-  char* end = FormatTime(ns, 'T', 0, buf);
-  *end++ = 'Z';
-  return std::string(buf, end);
-}
 
 struct Options {
   int64_t rows = 0;
@@ -284,6 +148,22 @@ class Generator {
   Generator& operator=(const Generator&) = delete;
 
   int64_t twaps() const { return twaps_; }
+  int64_t start_ns() const { return start_ns_; }
+
+  // The TWAPs that Run() writes (the same ones for the same options), those created before
+  // `until_ns`, with what their slice fills need; instead of Run().
+  std::vector<bench::TwapWindow> TwapWindows(int64_t until_ns) {
+    std::vector<bench::TwapWindow> windows;
+    for (int64_t k = 0; k < twaps_; ++k) {
+      const int64_t created_ns = CreatedAt(k);
+      if (created_ns >= until_ns) break;
+      const Row activated = MakeTwap(k, created_ns);
+      const Row terminal = MakeTerminal(activated);
+      windows.push_back({activated.twap_id, activated.time_ns, terminal.time_ns, exec_units_,
+                         wallet_hex_[activated.wallet].data(), activated.coin, activated.buy});
+    }
+    return windows;
+  }
   int64_t rows_written() const { return rows_written_; }
   int64_t files_written() const { return files_written_; }
   int64_t csv_bytes() const { return csv_bytes_; }
@@ -306,12 +186,9 @@ class Generator {
       std::filesystem::create_directories(opts_.out_dir);
     }
 
-    const double spacing_ns =
-        static_cast<double>(kNanosPerDay) / static_cast<double>(opts_.twaps_per_day);
     int64_t rows = 0;
     for (int64_t k = 0; k < twaps_; ++k) {
-      const auto created_ns =
-          start_ns_ + static_cast<int64_t>((static_cast<double>(k) + rng_.Uniform()) * spacing_ns);
+      const int64_t created_ns = CreatedAt(k);
       // Every row still pending belongs to an hour before this TWAP's hour is complete.
       ARROW_RETURN_NOT_OK(FlushHoursBefore(created_ns / kNanosPerHour));
       Row activated = MakeTwap(k, created_ns);
@@ -336,6 +213,13 @@ class Generator {
   }
 
  private:
+  // The k-th TWAP's creation time: evenly spread, jittered.
+  int64_t CreatedAt(int64_t k) {
+    const double spacing_ns =
+        static_cast<double>(kNanosPerDay) / static_cast<double>(opts_.twaps_per_day);
+    return start_ns_ + static_cast<int64_t>((static_cast<double>(k) + rng_.Uniform()) * spacing_ns);
+  }
+
   Row MakeTwap(int64_t k, int64_t created_ns) {
     Row r{};
     r.time_ns = created_ns;
@@ -387,6 +271,7 @@ class Generator {
     }
     const Coin& coin = kCoins[activated.coin];
     const auto exec_units = static_cast<int64_t>(fraction * static_cast<double>(sz_units_));
+    exec_units_ = exec_units;
     // Average fill within 2% of the coin's price; notional kept to 1e-4 USD.
     const double px = coin.price * (0.98 + 0.04 * rng_.Uniform());
     const auto ntl_units = static_cast<int64_t>(static_cast<double>(exec_units) /
@@ -423,14 +308,8 @@ class Generator {
       file_rows_.insert(file_rows_.end(), rows.begin(), rows.end());
       return FlushFileRows(/*final=*/false);
     }
-    char name[32];
-    char* end = FormatTime(hour * kNanosPerHour, '_', 0, name);
-    // "YYYY-MM-DD_HH:MM:SS" -> "YYYYMMDD_HH"
-    std::string file;
-    for (char* p = name; p < end - 6; ++p) {
-      if (*p != '-') file += *p;
-    }
-    return WriteFile(file + ".parquet", rows.data(), static_cast<int64_t>(rows.size()));
+    return WriteFile(HourFileName(hour * kNanosPerHour), rows.data(),
+                     static_cast<int64_t>(rows.size()));
   }
 
   arrow::Status FlushFileRows(bool final) {
@@ -522,12 +401,6 @@ class Generator {
     ARROW_RETURN_NOT_OK(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), sink,
                                                    opts_.row_group_rows, WriterProperties()));
     return sink->Close();
-  }
-
-  static std::shared_ptr<parquet::WriterProperties> WriterProperties() {
-    static const auto props =
-        parquet::WriterProperties::Builder().compression(parquet::Compression::SNAPPY)->build();
-    return props;
   }
 
   static std::shared_ptr<arrow::Schema> Schema() {
@@ -735,6 +608,7 @@ class Generator {
   std::vector<std::array<char, 42>> wallet_hex_;
   std::vector<WalletStats> wallet_stats_;
   int64_t sz_units_ = 0;                  // the size of the TWAP being made, in the coin's units
+  int64_t exec_units_ = 0;                // and its executed size
   std::deque<std::vector<Row>> pending_;  // rows by hour, from first_pending_hour_ on
   int64_t first_pending_hour_ = 0;
   std::vector<Row> file_rows_;  // rows waiting for a full file or row group
@@ -752,6 +626,33 @@ class Generator {
   arrow::Status worker_error_;
   std::vector<std::thread> workers_;
 };
+
+// --fills: the fills of the TWAPs that the same options would write as status data.
+int WriteFills(const Options& opts, bench::FillsOptions fills, int64_t first_hour) {
+  const auto started = std::chrono::steady_clock::now();
+  Generator gen(opts);
+  fills.out_dir = opts.out_dir;
+  fills.single_file = opts.single_file;
+  fills.manifest_path = opts.manifest_path;
+  fills.start_ns = gen.start_ns() + first_hour * kNanosPerHour;
+  fills.row_group_rows = opts.row_group_rows;
+  fills.seed = opts.seed;
+  fills.quiet = opts.quiet;
+  const auto twaps = gen.TwapWindows(fills.start_ns + fills.hours * kNanosPerHour);
+  bench::FillsSummary summary;
+  const auto st = bench::WriteFills(fills, twaps, &summary);
+  if (!st.ok()) {
+    std::cerr << "make_bench_data: " << st.ToString() << "\n";
+    return 1;
+  }
+  if (!opts.quiet) {
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cerr << "make_bench_data: " << summary.rows << " fill rows (" << summary.slice_rows
+              << " TWAP slices) in " << summary.files << " files, " << secs << " s\n";
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -782,6 +683,28 @@ int main(int argc, char** argv) {
   app.add_option("--threads", opts.threads, "Threads encoding parquet files")
       ->capture_default_str();
   app.add_flag("--quiet", opts.quiet, "No progress lines");
+  bool fills = false;
+  bench::FillsOptions fills_opts;
+  auto* fills_flag = app.add_flag(
+      "--fills", fills,
+      "Write node fills instead: slices of the TWAPs that these --rows/--days, --seed, --start "
+      "and --twaps-per-day write, and other users' fills");
+  int64_t first_hour = 24;
+  app.add_option("--hours", fills_opts.hours, "Hours of fills (a file each)")
+      ->capture_default_str()
+      ->needs(fills_flag);
+  app.add_option("--first-hour", first_hour,
+                 "First hour of fills, counted from --start (by the second day TWAPs of every "
+                 "duration are running)")
+      ->capture_default_str()
+      ->needs(fills_flag);
+  app.add_option("--rows-per-hour", fills_opts.rows_per_hour,
+                 "Fill rows per hour (the default makes files of about 25 MB)")
+      ->capture_default_str()
+      ->needs(fills_flag);
+  app.add_option("--twap-share", fills_opts.twap_share, "Share of fill rows that are TWAP slices")
+      ->capture_default_str()
+      ->needs(fills_flag);
   CLI11_PARSE(app, argc, argv);
   if (opts.rows <= 0 && opts.days <= 0) {
     std::cerr << "make_bench_data: give --rows N or --days N\n";
@@ -791,11 +714,17 @@ int main(int argc, char** argv) {
     std::cerr << "make_bench_data: give --out DIR or --single-file PATH\n";
     return 2;
   }
-  if (opts.row_group_rows <= 0 || opts.twaps_per_day <= 0 || opts.rows_per_file < 0) {
+  if (opts.row_group_rows <= 0 || opts.twaps_per_day <= 0 || opts.rows_per_file < 0 ||
+      fills_opts.hours <= 0 || fills_opts.rows_per_hour <= 0) {
     std::cerr << "make_bench_data: sizes must be positive\n";
     return 2;
   }
+  if (fills && (!opts.csv_path.empty() || opts.rows_per_file > 0)) {
+    std::cerr << "make_bench_data: --csv and --rows-per-file are for status data, not --fills\n";
+    return 2;
+  }
   try {
+    if (fills) return WriteFills(opts, fills_opts, first_hour);
     const auto started = std::chrono::steady_clock::now();
     Generator gen(opts);
     const auto st = gen.Run();

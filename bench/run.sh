@@ -9,8 +9,12 @@
 #     against `psql \copy` of the same rows (CSV) into an identical table;
 #   - the same ETL from S3 (moto_server on loopback) against the local run;
 #   - ETL peak RSS for one file and for a file 10x larger with the same row groups;
-#   - the API under wrk at several concurrencies against pgbench running the API's own SQL;
-#     /healthz as the floor; the API's peak RSS.
+#   - fills ETL (`hltwap etl --dataset fills`) on hourly node fills files of about 25 MB: rows
+#     scanned and TWAP slice rows stored per second, peak RSS for one hour's file and a file 10x
+#     larger with the same row groups;
+#   - the API under wrk at several concurrencies against pgbench running the API's own SQL, for
+#     GET /api/v1/twaps and GET /api/v1/twaps/{id}/fills; /healthz as the floor; the API's peak
+#     RSS.
 #
 # Scale and durations (environment):
 #   BENCH_ROWS=10000000        rows of hourly files (about 6,000 rows a day)
@@ -18,6 +22,10 @@
 #                              BENCH_ROWS), compared with a local run of the same files
 #   BENCH_MEM_ROWS=100000      rows of the small single file; the large one has 10x
 #   BENCH_MEM_ROW_GROUP=20000  rows per row group of both
+#   BENCH_FILLS_HOURS=4        hourly fills files (about 25 MB, 210,000 rows each) whose TWAP
+#                              slices belong to the status data's TWAPs
+#   BENCH_FILLS_MEM_HOURS=1    hours in the small single fills file; the large one has 10x
+#   BENCH_FILLS_ROW_GROUP=65536  rows per row group of the fills files
 #   BENCH_API_SECONDS=20       each wrk and pgbench run
 #   BENCH_HEALTHZ_SECONDS=10   each /healthz run
 #   BENCH_WARMUP_SECONDS=3     wrk warm-up before the API runs
@@ -40,6 +48,9 @@ rows=${BENCH_ROWS:-10000000}
 s3_rows=${BENCH_S3_ROWS:-$((rows < 2000000 ? rows : 2000000))}
 mem_rows=${BENCH_MEM_ROWS:-100000}
 mem_row_group=${BENCH_MEM_ROW_GROUP:-20000}
+fills_hours=${BENCH_FILLS_HOURS:-4}
+fills_mem_hours=${BENCH_FILLS_MEM_HOURS:-1}
+fills_row_group=${BENCH_FILLS_ROW_GROUP:-65536}
 api_seconds=${BENCH_API_SECONDS:-20}
 healthz_seconds=${BENCH_HEALTHZ_SECONDS:-10}
 warmup_seconds=${BENCH_WARMUP_SECONDS:-3}
@@ -347,9 +358,99 @@ if [ "$etl_ok" = 1 ]; then
   drop_db "$mem_db"
 fi
 
+# --- fills ETL: hourly node fills files, then one file and a file 10x larger ----------------------
+fills_ok=0
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
+if [ "$etl_ok" = 1 ]; then
+  fills_dir=$data/fills
+  fills_stamp="rows=$rows seed=$seed hours=$fills_hours row_group=$fills_row_group"
+  if [ ! -f "$fills_dir/stamp" ] || [ "$(cat "$fills_dir/stamp")" != "$fills_stamp" ]; then
+    rm -rf "$fills_dir"
+    log "generating $fills_hours hourly fills files"
+    "$gen" --rows "$rows" --seed "$seed" --fills --hours "$fills_hours" --out "$fills_dir/files" \
+      --row-group-rows "$fills_row_group" --manifest "$fills_dir/manifest.json" --quiet
+    echo "$fills_stamp" >"$fills_dir/stamp"
+  fi
+  fills_rows=$(json_field "$fills_dir/manifest.json" rows)
+  fills_slices=$(json_field "$fills_dir/manifest.json" slice_rows)
+  put fills_files "$(json_field "$fills_dir/manifest.json" files)"
+  put fills_rows "$fills_rows"
+  put fills_slice_rows "$fills_slices"
+  put fills_manifest "$(cat "$fills_dir/manifest.json")"
+  log "fills ETL: $fills_hours files ($fills_rows rows, $fills_slices TWAP slices) into twap_fill"
+  if etl etl_fills "$main_db" --dataset fills --local-file "$fills_dir/files"; then
+    fills_ok=1
+    stored=$(sql "$main_db" "SELECT count(*) FROM twap_fill")
+    [ "$stored" = "$fills_slices" ] || note "fills ETL stored $stored slice rows of $fills_slices"
+    put etl_fills_seconds "$elapsed"
+    put etl_fills_rows_per_s "$(per_second "$fills_rows" "$elapsed")"
+    put etl_fills_slices_per_s "$(per_second "$stored" "$elapsed")"
+    put etl_fills_rss_kb "$rss_kb"
+    mem_db=${db_prefix}_fills_mem
+    create_db "$mem_db"
+    for size in small big; do
+      hours=$fills_mem_hours
+      [ "$size" = big ] && hours=$((fills_mem_hours * 10))
+      "$gen" --rows "$rows" --seed "$seed" --fills --hours "$hours" \
+        --single-file "$data/fills_mem_$size.parquet" --row-group-rows "$fills_row_group" \
+        --manifest "$data/fills_mem_$size.json" --quiet
+      n=$(json_field "$data/fills_mem_$size.json" rows)
+      sql "$mem_db" "TRUNCATE twap_fill, etl_s3_ingest_log"
+      log "fills ETL memory: one file of $n rows"
+      if etl "etl_fills_mem_$size" "$mem_db" --dataset fills --local-file "$data/fills_mem_$size.parquet"; then
+        put "fills_mem_${size}_rows" "$n"
+        put "etl_fills_mem_${size}_rss_kb" "$rss_kb"
+        put "etl_fills_mem_${size}_rows_per_s" "$(per_second "$n" "$elapsed")"
+      else
+        failed=1
+        note "fills ETL of the $size single file failed"
+      fi
+      rm -f "$data/fills_mem_$size.parquet"
+    done
+    drop_db "$mem_db"
+  else
+    failed=1
+    note "fills ETL failed: $(tail -n 3 "$work/logs/etl_fills.log" | tr '\n' ' ')"
+  fi
+fi
+
 # --- API vs pgbench -----------------------------------------------------------------------------
+# wrk against the API, then pgbench running the API's SQL, at concurrency $4 (keys api$1_cN and
+# pgbench$1_cN; logs NAME_cN.*).
+api_vs_pgbench() {  # api_vs_pgbench SUFFIX NAME URLS PGBENCH_DIR CONNECTIONS
+  local suffix=$1 name=$2 urls=$3 scripts=$4 c=$5
+  local threads=$((c < 2 ? c : 2)) args=() f define
+  for f in "$scripts"/*.sql; do args+=(-f "$f@1"); done
+  while read -r define; do args+=(-D "$define"); done <"$scripts/defines.txt"
+  log "API $name: wrk, $c connections, ${api_seconds}s"
+  WRK_CONNECTIONS=$c wrk -t "$threads" -c "$c" -d "${api_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" \
+    "$base" -- "$urls" >"$work/logs/wrk_${name}_c$c.log" 2>&1
+  put "api${suffix}_c$c" "$(grep '^{' "$work/logs/wrk_${name}_c$c.log")"
+  # Requests wrk gave up on may still be queued in the API: let them finish first.
+  curl -s -o /dev/null --max-time 60 "$base/healthz" || true
+  log "API $name: pgbench, $c connections, ${api_seconds}s"
+  rm -f "$work/logs/pgbench_${name}_c$c".*
+  pgbench -n -M prepared -c "$c" -j "$threads" -T "$api_seconds" --log \
+    --log-prefix="$work/logs/pgbench_${name}_c$c" "${args[@]}" "$(db_url "$main_db")" \
+    >"$work/logs/pgbench_${name}_c$c.out" 2>&1
+  local tps
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/logs/pgbench_${name}_c$c.out" | tail -n 1)
+  put "pgbench${suffix}_c$c" "$("${bench_py[@]}" pglog "$work/logs/pgbench_${name}_c$c." |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); d["tps"]=float(sys.argv[1]); print(json.dumps(d))' "$tps")"
+}
+
+# Every URL of a request mix answers 200 before it is measured.
+check_urls() {
+  local path code
+  while read -r path; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+    [ "$code" = 200 ] || note "GET $path answered $code"
+  done <"$1"
+}
+
 api_sql_json=$work/api_sql.json
-if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql "$root/src/api/sql" "$api_sql_json" 2>"$work/logs/api_sql.log"; then
+fills_sql_json=$work/api_fills_sql.json
+if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql list "$root/src/api/sql" "$api_sql_json" 2>"$work/logs/api_sql.log"; then
   api_port=$(free_port)
   (cd "$work" && DATABASE_URL=$(db_url "$main_db") API_HOST=127.0.0.1 API_PORT=$api_port \
     exec "$hltwap" api) >"$work/logs/api.log" 2>&1 &
@@ -359,32 +460,27 @@ if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql "$root/src/api/sql" "$api_sql_j
     sql "$main_db" "ANALYZE twap_status"
     "${bench_py[@]}" urls "$data/manifest.json" "$work/urls.txt" "$work/params.json"
     "${bench_py[@]}" pgbench-scripts "$work/params.json" "$api_sql_json" "$work/pgbench"
-    while read -r path; do
-      code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
-      [ "$code" = 200 ] || note "GET $path answered $code"
-    done <"$work/urls.txt"
+    check_urls "$work/urls.txt"
+    fills_api=0
+    if [ "$fills_ok" = 1 ]; then
+      if "${bench_py[@]}" api-sql fills "$root/src/api/sql" "$fills_sql_json" 2>"$work/logs/api_fills_sql.log"; then
+        sql "$main_db" "ANALYZE twap_fill"
+        "${bench_py[@]}" fills-urls "$fills_dir/manifest.json" "$work/fills_urls.txt" "$work/fills_params.json"
+        "${bench_py[@]}" pgbench-scripts "$work/fills_params.json" "$fills_sql_json" "$work/pgbench_fills"
+        check_urls "$work/fills_urls.txt"
+        fills_api=1
+      else
+        failed=1
+        note "fills API phase skipped: $(tail -n 1 "$work/logs/api_fills_sql.log")"
+      fi
+    fi
     echo /healthz >"$work/healthz.txt"
-    pgbench_args=()
-    for f in "$work"/pgbench/*.sql; do pgbench_args+=(-f "$f@1"); done
-    while read -r define; do pgbench_args+=(-D "$define"); done <"$work/pgbench/defines.txt"
     WRK_CONNECTIONS=16 wrk -t 2 -c 16 -d "${warmup_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" -- "$work/urls.txt" \
       >/dev/null
     for c in $concurrency; do
       threads=$((c < 2 ? c : 2))
-      log "API: wrk, $c connections, ${api_seconds}s"
-      WRK_CONNECTIONS=$c wrk -t "$threads" -c "$c" -d "${api_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" \
-        "$base" -- "$work/urls.txt" >"$work/logs/wrk_c$c.log" 2>&1
-      put "api_c$c" "$(grep '^{' "$work/logs/wrk_c$c.log")"
-      # Requests wrk gave up on may still be queued in the API: let them finish first.
-      curl -s -o /dev/null --max-time 60 "$base/healthz" || true
-      log "API: pgbench, $c connections, ${api_seconds}s"
-      rm -f "$work"/logs/pgbench_c"$c".*
-      pgbench -n -M prepared -c "$c" -j "$threads" -T "$api_seconds" --log \
-        --log-prefix="$work/logs/pgbench_c$c" "${pgbench_args[@]}" "$(db_url "$main_db")" \
-        >"$work/logs/pgbench_c$c.out" 2>&1
-      tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/logs/pgbench_c$c.out" | tail -n 1)
-      put "pgbench_c$c" "$("${bench_py[@]}" pglog "$work/logs/pgbench_c$c." |
-        python3 -c 'import json,sys; d=json.load(sys.stdin); d["tps"]=float(sys.argv[1]); print(json.dumps(d))' "$tps")"
+      api_vs_pgbench "" list "$work/urls.txt" "$work/pgbench" "$c"
+      [ "$fills_api" = 1 ] && api_vs_pgbench _fills fills "$work/fills_urls.txt" "$work/pgbench_fills" "$c"
       log "API: /healthz, $c connections, ${healthz_seconds}s"
       WRK_CONNECTIONS=$c wrk -t "$threads" -c "$c" -d "${healthz_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" "$base" \
         -- "$work/healthz.txt" >"$work/logs/healthz_c$c.log" 2>&1

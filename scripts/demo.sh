@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: schema, sample ingest and the API, on the database of DATABASE_URL or, when it is
-# unset, on a private PostgreSQL cluster under .data/ that stops with the demo (Ctrl-C).
+# `make demo`: schema, sample ingest (TWAP statuses, then node fills) and the API, on the database
+# of DATABASE_URL or, when it is unset, on a private PostgreSQL cluster under .data/ that stops
+# with the demo (Ctrl-C).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build/release}
@@ -37,6 +38,7 @@ base="http://$API_HOST:$API_PORT"
 
 "$hltwap" db init
 "$hltwap" etl --local-file tests/data/sample_twap.parquet
+"$hltwap" etl --dataset fills --local-file tests/data/sample_fills.parquet
 
 "$hltwap" api &
 api_pid=$!
@@ -54,6 +56,7 @@ demo: the API is serving the sample data at $base  (Ctrl-C stops it)
   curl -s '$base/api/v1/twaps?wallet=0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4&start=2025-11-01T00:00:00Z&end=2025-11-04T00:00:00Z'
   curl -s '$base/api/v1/twaps?wallet=0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4&start=2025-11-01&end=2025-11-04&latest_per_twap=false&asset=BTC'
   curl -s '$base/api/v1/twaps/568722'
+  curl -s '$base/api/v1/twaps/568722/fills'
   open $base/docs for the interactive documentation
 
 MSG

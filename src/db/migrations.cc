@@ -35,6 +35,7 @@ const std::vector<Migration>& AllMigrations() {
       {4, "hltwap_status_rank", sql::kMigrations0004StatusRank},
       {5, "hltwap_api_row", sql::kMigrations0005ApiRow},
       {6, "twap_fill", sql::kMigrations0006TwapFill},
+      {7, "hltwap_fills_summary", sql::kMigrations0007FillsSummary},
   };
   return migrations;
 }

@@ -99,8 +99,9 @@ API_STATEMENTS = {
     # (src/api/handlers.cc, HandleListTwaps).
     "list": {"file": "twaps_latest.sql",
              "params": ["wallet", "start", "end", None, None, None, "=501"]},
-    # GET /api/v1/twaps/{twap_id}/fills: $1 twap_id.
-    "fills": {"file": "twap_fills.sql", "params": ["twap_id"]},
+    # GET /api/v1/twaps/{twap_id}/fills (limit=1000, no cursor): $1 twap_id, $2 cursor time,
+    # $3 cursor tid, $4 cursor wallet, $5 limit + 1 (src/api/handlers.cc, HandleTwapFills).
+    "fills": {"file": "twap_fills.sql", "params": ["twap_id", None, None, None, "=1001"]},
 }
 
 

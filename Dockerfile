@@ -25,7 +25,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHLTWAP_BUILD_TEST
  && mkdir -p /out/bin /out/share/hltwap \
  && cp /build/hltwap /out/bin/ \
  && cp -r node_modules/swagger-ui-dist /out/share/hltwap/ \
- && cp tests/data/sample_twap.parquet /out/share/hltwap/ \
+ && cp tests/data/sample_twap.parquet tests/data/sample_fills.parquet /out/share/hltwap/ \
  && ldd /build/hltwap | awk '/=>/ {n = split($3, p, "/"); print "*/" p[n-1] "/" p[n]}' \
       | xargs dpkg -S | cut -d: -f1 | sort -u > /out/runtime-packages.txt
 

@@ -9,6 +9,7 @@
 #include <future>
 #include <regex>
 #include <thread>
+#include <vector>
 
 #include "tests/api_test_support.h"
 
@@ -154,15 +155,27 @@ int64_t Metric(int port, const std::string& name) {
   return std::stoll(body.substr(at + name.size() + 2));
 }
 
-bool WaitForLockWaiter(const TestDatabase& db) {
-  for (int i = 0; i < 200; ++i) {
-    if (db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                  "wait_event_type = 'Lock'") != "0") {
+// Waits (up to 20 s) until `count` sessions of the database wait for a lock.
+bool WaitForLockWaiter(const TestDatabase& db, int count = 1) {
+  for (int i = 0; i < 800; ++i) {
+    if (std::stoi(db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND wait_event_type = 'Lock'")) >= count) {
       return true;
     }
     std::this_thread::sleep_for(milliseconds(25));
   }
   return false;
+}
+
+// Ends every other session of the database, as a server restart would, and waits until they
+// are gone.
+void TerminateOtherSessions(const TestDatabase& db) {
+  const std::string others =
+      "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+  db.Scalar("SELECT count(pg_terminate_backend(pid)) " + others);
+  for (int i = 0; i < 800 && db.Scalar("SELECT count(*) " + others) != "0"; ++i) {
+    std::this_thread::sleep_for(milliseconds(25));
+  }
 }
 
 class ApiOutage : public ::testing::Test {
@@ -284,6 +297,30 @@ TEST_F(ApiOutage, ExhaustedPoolAnswers503AfterTheWaitTimeout) {
   ASSERT_TRUE(locker.Exec("COMMIT").ok());
   EXPECT_EQ(blocked.get().status, 200);
   EXPECT_EQ(HttpGet(server.port(), "/healthz").status, 200);
+}
+
+TEST_F(ApiOutage, EveryDeadPooledConnectionIsReplacedWhileTheDatabaseIsUp) {
+  ApiServer server(db_.url(), {{"API_THREADS", "4"}, {"DB_POOL_SIZE", "3"}});
+  // Three requests held behind a lock make the pool open three connections.
+  auto locker = db_.Connect();
+  ASSERT_TRUE(locker.Exec("BEGIN; LOCK TABLE twap_status IN ACCESS EXCLUSIVE MODE").ok());
+  std::vector<std::future<HttpResult>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::async(std::launch::async, [&] {
+      return HttpConnection(server.port(), milliseconds(30000)).Get("/api/v1/twaps/568722");
+    }));
+  }
+  ASSERT_TRUE(WaitForLockWaiter(db_, 3));
+  ASSERT_TRUE(locker.Exec("COMMIT").ok());
+  for (auto& r : held) EXPECT_EQ(r.get().status, 200);
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_open"), 3);
+
+  TerminateOtherSessions(db_);  // every idle pooled connection dies; the database stays up
+  for (int i = 0; i < 5; ++i) {
+    const auto r = HttpGet(server.port(), "/api/v1/twaps/568722");
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+  EXPECT_GE(Metric(server.port(), "hltwap_db_pool_discarded_total"), 3);
 }
 
 }  // namespace

@@ -19,17 +19,19 @@ bool IsUnavailable(const Status& status) {
   return status.kind() == ErrorKind::kConnection || status.kind() == ErrorKind::kRetryable;
 }
 
-// Runs a prepared statement on a pooled connection. A connection that went stale while idle
-// (the database restarted meanwhile) is replaced once, so the first request after an outage
-// does not fail for nothing.
+// Runs a prepared statement on a pooled connection. Connections that went stale while idle
+// without the pool seeing it (a silent network failure) are replaced, so a request after an
+// outage fails only when no healthy connection can be made.
 Result<PgResult> RunStatement(PgPool& pool, std::string_view name,
                               const std::vector<PgParam>& params) {
   const std::string statement(name);
-  for (int attempt = 0;; ++attempt) {
+  // Each failed attempt discards its connection, so after max_size attempts on reused
+  // connections the next one is new: one that fails then means the database is down.
+  for (size_t attempt = 0;; ++attempt) {
     HLTWAP_ASSIGN_OR_RETURN(auto lease, pool.Acquire());
     auto result = lease.ExecPrepared(statement, params);
     if (result.ok() || result.status().kind() != ErrorKind::kConnection || !lease.reused() ||
-        attempt > 0) {
+        attempt >= pool.options().max_size) {
       return result;
     }
   }

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Over 400 lines: one script runs every phase of `make bench` in order, so that all figures come
+# from one run on the same data.
 # `make bench`: measures hltwap against PostgreSQL's own limits on this machine, in one run, and
 # prints one table (also written to bench/results/latest.md, raw figures to latest.json).
 #

@@ -1,3 +1,4 @@
+// Over 400 lines: one test per behaviour of the fills endpoint and the summary, on one fixture.
 // GET /api/v1/twaps/{twap_id}/fills and the fills_summary of the TWAP endpoints, over HTTP
 // against `hltwap api` on a real PostgreSQL: exact JSON, paging through ties, hostile input,
 // summaries checked against hand-computed sums and a plain SQL aggregate, and every kind of

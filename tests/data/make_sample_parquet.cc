@@ -274,8 +274,8 @@ arrow::Status WriteFills(const std::string& path) {
     in >> twap >> wallet >> c >> s >> t >> p >> q >> start >> pnl >> f >> token >> crossed_flag >>
         tid_offset;
     if (!in) return arrow::Status::Invalid("bad sample fill: ", line);
-    const std::optional<int64_t> twap_value =
-        twap == "-" ? std::nullopt : std::optional<int64_t>(std::stoll(twap));
+    const bool has_twap = twap != "-";
+    const int64_t twap_value = has_twap ? std::stoll(twap) : 0;
     ARROW_RETURN_NOT_OK(user.Append(Wallet(wallet)));
     ARROW_RETURN_NOT_OK(coin.Append(c));
     ARROW_RETURN_NOT_OK(px.Append(p));
@@ -285,13 +285,13 @@ arrow::Status WriteFills(const std::string& path) {
     ARROW_RETURN_NOT_OK(start_position.Append(start));
     ARROW_RETURN_NOT_OK(dir.Append(Direction(c, s, start)));
     ARROW_RETURN_NOT_OK(closed_pnl.Append(pnl));
-    ARROW_RETURN_NOT_OK(hash.Append(FillHash(kTidBase + tid_offset, twap_value.value_or(0) != 0)));
+    ARROW_RETURN_NOT_OK(hash.Append(FillHash(kTidBase + tid_offset, twap_value != 0)));
     ARROW_RETURN_NOT_OK(oid.Append(kOidBase + 7 * rows));
     ARROW_RETURN_NOT_OK(crossed.Append(crossed_flag != 0));
     ARROW_RETURN_NOT_OK(fee.Append(f));
     ARROW_RETURN_NOT_OK(tid.Append(kTidBase + tid_offset));
     ARROW_RETURN_NOT_OK(fee_token.Append(token));
-    ARROW_RETURN_NOT_OK(twap_value ? twap_id.Append(*twap_value) : twap_id.AppendNull());
+    ARROW_RETURN_NOT_OK(has_twap ? twap_id.Append(twap_value) : twap_id.AppendNull());
     const auto builder = kBuilderOrders.find(tid_offset);
     if (builder != kBuilderOrders.end()) {
       ARROW_RETURN_NOT_OK(builder_fee.Append(builder->second.builder_fee));

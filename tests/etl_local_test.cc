@@ -211,6 +211,39 @@ TEST(EtlLocal, ConnectionLostMidObjectLeavesNothingBehind) {
   std::remove(log_path.c_str());
 }
 
+// An object whose lock another process keeps (a statement orphaned by a killed run) is waited
+// for a while, then reported busy and the run fails: nothing was loaded. Once the lock is free,
+// a rerun loads it; a lock freed during the wait is taken.
+TEST(EtlLocal, ObjectLockedElsewhereFailsTheRunUntilFreed) {
+  TestDatabase db;
+  TempDir dir;
+  WriteStatusParquet(dir.File("a.parquet"),
+                     {MakeStatusRow(1, "activated", "0.0", "2025-11-01T08:00:00")}, true);
+  const std::string lock_sql = "SELECT pg_advisory_lock(hashtextextended('file://" +
+                               fs::canonical(dir.File("a.parquet")).string() + "', 0))";
+  auto holder = db.Connect();
+  ASSERT_TRUE(holder.Exec(lock_sql).ok());
+
+  auto busy = RunEtlCommand({"--local-file", dir.File("a.parquet")}, DbEnv(db));
+  EXPECT_EQ(busy.exit_code, 1) << busy.err;
+  EXPECT_NE(busy.err.find("(0 ok, 0 failed, 0 skipped, 1 busy)"), std::string::npos) << busy.err;
+  EXPECT_NE(busy.err.find("1 busy: another process holds them; run again later"), std::string::npos)
+      << busy.err;
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "0");
+
+  const std::string log_path = UniqueTempPath("etl.log");
+  {
+    BackgroundProcess etl({HltwapBinary(), "--env-file", "/nonexistent/.env", "etl", "--local-file",
+                           dir.File("a.parquet")},
+                          DbEnv(db), log_path);
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    ASSERT_TRUE(holder.Exec("SELECT pg_advisory_unlock_all()").ok());
+    EXPECT_EQ(etl.Wait(), 0) << ReadFileBytes(log_path);
+  }
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "1");
+  std::remove(log_path.c_str());
+}
+
 TEST(EtlLocal, UsageErrorsExitWithTwo) {
   TestDatabase db;
   const std::vector<std::vector<std::string>> cases = {

@@ -362,5 +362,31 @@ TEST(EtlS3, DownloadFailureIsRecordedWithoutSecrets) {
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "0");
 }
 
+// A GetObject whose body never comes: with S3_STALL_TIMEOUT_S each attempt gives up after that
+// long without a byte, so the object fails within seconds, not after the request timeout.
+TEST(EtlS3, StalledDownloadFailsWithinTheStallTimeout) {
+  TestDatabase db;
+  LoopbackHttpServer stalling([](const HttpExchange& request) {
+    HttpReply reply = MakeReply(200);
+    reply.headers = {{"Last-Modified", "Sat, 01 Nov 2025 08:00:00 GMT"}, {"Content-Length", "100"}};
+    if (request.method == "GET") std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    return reply;
+  });
+  EnvOverrides env = {{"DATABASE_URL", db.url()},        {"AWS_ENDPOINT_URL_S3", stalling.url()},
+                      {"AWS_S3_BUCKET", kBucket},        {"AWS_ACCESS_KEY_ID", "test"},
+                      {"AWS_SECRET_ACCESS_KEY", "test"}, {"AWS_REGION", "us-east-1"},
+                      {"S3_STALL_TIMEOUT_S", "1"},       {"LOG_FORMAT", "text"}};
+  const auto started = std::chrono::steady_clock::now();
+  auto run = RunEtlCommand({"--object-key", "raw/stalled.parquet"}, env);
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("(0 ok, 1 failed"), std::string::npos) << run.err;
+  EXPECT_LT(seconds, 60) << run.err;
+  EXPECT_NE(db.Scalar("SELECT error_text FROM etl_s3_ingest_log WHERE s3_object_key = "
+                      "'raw/stalled.parquet'"),
+            "NULL");
+}
+
 }  // namespace
 }  // namespace hltwap::testing

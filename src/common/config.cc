@@ -155,6 +155,7 @@ Result<Config> LoadConfig(bool need_database) {
   HLTWAP_RETURN_IF_ERROR(ReadMillis("DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout));
 
   c.twap_ts_column = GetEnv("TWAP_TS_COLUMN");
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("S3_STALL_TIMEOUT_S", 1, 3600, c.s3_stall_timeout_seconds));
 
   c.s3_fills_prefix = GetEnv("AWS_S3_FILLS_PREFIX", c.s3_fills_prefix);
   if (auto datasets = SplitList(GetEnv("ETL_DATASETS")); !datasets.empty()) {

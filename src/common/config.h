@@ -52,6 +52,8 @@ struct Config {
 
   // ETL.
   std::string twap_ts_column;  // empty: the event time column when present, else state_timestamp
+  // An S3 transfer moving less than a byte a second for this long fails (and is retried).
+  int s3_stall_timeout_seconds = 30;
 
   // ETL datasets: the node fills' prefix, and what a run loads (`hltwap etl --dataset` wins).
   std::string s3_fills_prefix = "raw/node_fills/hourly/";

@@ -79,7 +79,8 @@ int RunEtlCommand(const EtlFlags& flags, const CLI::App& cmd) {
   if (!summary.ok()) return ReportFailure(summary.status().WithContext("etl"));
   if (options->dry_run) return kExitOk;
   const std::string line = FormatSummary(*summary);
-  if (summary->objects_failed > 0) {
+  // A busy object was not loaded: the run did not do its job.
+  if (summary->objects_failed > 0 || summary->objects_busy > 0) {
     log::Error("{}", line);
     return kExitFailure;
   }
@@ -97,7 +98,9 @@ void AddEtlCommand(CLI::App& app, int& exit_code) {
       "AWS_S3_FILLS_PREFIX, into twap_fill). Each object loads in one transaction together "
       "with its etl_s3_ingest_log row; "
       "runs are incremental and idempotent, and several may run at once. Exit status 0 when "
-      "every selected object succeeded, 1 when one failed, 2 for usage errors.");
+      "every selected object succeeded, 1 when one failed or stayed locked by another process, 2 "
+      "for "
+      "usage errors.");
   auto flags = std::make_shared<EtlFlags>();
   etl->add_option("--dataset", flags->datasets,
                   "What to load: twap_statuses or fills, or both comma-separated (in that order); "

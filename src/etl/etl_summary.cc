@@ -5,11 +5,15 @@
 namespace hltwap {
 
 std::string FormatSummary(const EtlSummary& s) {
-  return fmt::format(
+  std::string line = fmt::format(
       "etl: {} objects ({} ok, {} failed, {} skipped, {} busy), {} rows read, {} inserted, {} "
       "rejected, {} skipped, {} bytes, {:.1f} s",
       s.objects(), s.objects_ok, s.objects_failed, s.objects_skipped, s.objects_busy, s.rows_read,
       s.rows_inserted, s.rows_rejected, s.rows_skipped, s.bytes, s.seconds);
+  if (s.objects_busy > 0) {
+    line += fmt::format("; {} busy: another process holds them; run again later", s.objects_busy);
+  }
+  return line;
 }
 
 }  // namespace hltwap

@@ -10,7 +10,7 @@ struct EtlSummary {
   int64_t objects_ok = 0;
   int64_t objects_failed = 0;
   int64_t objects_skipped = 0;  // already done (listed, or found done once its lock was held)
-  int64_t objects_busy = 0;     // being loaded by another hltwap process, which finishes it
+  int64_t objects_busy = 0;     // locked by another process past the wait: not loaded
   int64_t rows_read = 0;
   int64_t rows_inserted =
       0;  // rows inserted or upgraded (twap_status), inserted or changed (twap_fill)
@@ -23,7 +23,8 @@ struct EtlSummary {
 };
 
 // "etl: 42 objects (40 ok, 1 failed, 1 skipped, 0 busy), 10000 rows read, 9990 inserted,
-// 10 rejected, 0 skipped, 1234567 bytes, 3.2 s"
+// 10 rejected, 0 skipped, 1234567 bytes, 3.2 s", and when objects are busy
+// "; 2 busy: another process holds them; run again later".
 std::string FormatSummary(const EtlSummary& summary);
 
 }  // namespace hltwap

@@ -137,12 +137,12 @@ bool Worker::EnsureConnection() {
 }
 
 ObjectReport Worker::Process(const WorkItem& item) {
-  auto claim =
-      ObjectClaim::TryClaim(conn_, item.key, item.last_modified, item.force, run_.run_started);
+  auto claim = ObjectClaim::TryClaim(conn_, item.key, item.last_modified, item.force,
+                                     run_.run_started, run_.lock_wait);
   if (!claim.ok()) return Reported(ObjectOutcome::kFailed, claim.status().message());
   switch (claim->outcome()) {
     case ClaimOutcome::kBusy:
-      return Reported(ObjectOutcome::kBusy, "another hltwap etl is loading it");
+      return Reported(ObjectOutcome::kBusy, "another process holds its lock; not loaded");
     case ClaimOutcome::kDone: return Reported(ObjectOutcome::kSkipped, "already ingested");
     case ClaimOutcome::kClaimed: break;
   }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,6 +39,8 @@ struct RunState {
   std::string conninfo;
   ParquetReadOptions read_options;  // of every dataset (ts_column is the statuses' only)
   int64_t run_started = 0;          // database clock, micros
+  // How long an object locked by another process is waited for before it is reported busy.
+  std::chrono::milliseconds lock_wait{10'000};
   std::vector<WorkItem> items;
   std::atomic<size_t> next{0};
   std::atomic<int64_t> attempted{0};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <thread>
 #include <utility>
 
 #include "common/log.h"
@@ -47,6 +48,20 @@ Status Upsert(PgConnection& conn, std::string_view key, int64_t last_modified,
   return conn.Query(std::string(etl::sql::kIngestLogUpsert), params)
       .status()
       .WithContext("etl_s3_ingest_log");
+}
+
+// A failed try leaves the transaction usable, so the lock is polled: a blocking wait would need
+// lock_timeout, whose error aborts the transaction.
+Result<bool> TryLockFor(PgConnection& conn, std::string_view key,
+                        std::chrono::milliseconds lock_wait) {
+  constexpr auto kPoll = std::chrono::milliseconds(200);
+  const auto deadline = std::chrono::steady_clock::now() + lock_wait;
+  while (true) {
+    HLTWAP_ASSIGN_OR_RETURN(auto locked, conn.Query(std::string(etl::sql::kTryLockObject), {key}));
+    if (locked.Get(0, 0) == "t") return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(kPoll);
+  }
 }
 
 }  // namespace
@@ -104,12 +119,13 @@ Result<int64_t> IngestLogClock(PgConnection& conn) {
 }
 
 Result<ObjectClaim> ObjectClaim::TryClaim(PgConnection& conn, std::string_view key,
-                                          int64_t last_modified, bool force, int64_t run_started) {
+                                          int64_t last_modified, bool force, int64_t run_started,
+                                          std::chrono::milliseconds lock_wait) {
   HLTWAP_RETURN_IF_ERROR(conn.Exec("BEGIN"));
   ObjectClaim claim(conn, std::string(key), ClaimOutcome::kClaimed);
   claim.open_ = true;  // from here, an error return rolls back
-  HLTWAP_ASSIGN_OR_RETURN(auto locked, conn.Query(std::string(etl::sql::kTryLockObject), {key}));
-  if (locked.Get(0, 0) != "t") {
+  HLTWAP_ASSIGN_OR_RETURN(const bool locked, TryLockFor(conn, key, lock_wait));
+  if (!locked) {
     claim.Rollback();
     claim.outcome_ = ClaimOutcome::kBusy;
     return claim;

@@ -7,6 +7,7 @@
 // retry is idempotent).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,7 +58,8 @@ enum class ClaimOutcome {
 };
 
 // One object's transaction, from claiming it to recording how its load ended:
-//   BEGIN; pg_try_advisory_xact_lock(hashtextextended(key, 0)) - held elsewhere: kBusy;
+//   BEGIN; pg_try_advisory_xact_lock(hashtextextended(key, 0)), tried for up to `lock_wait` -
+//   still held elsewhere: kBusy;
 //   re-read the object's log row under the lock - done meanwhile: kDone; SAVEPOINT.
 // The rows are loaded by the caller on the same connection, then either Commit() (log row with
 // error_text NULL, COMMIT) or Fail() (back to the savepoint, log row with the error, COMMIT),
@@ -65,11 +67,14 @@ enum class ClaimOutcome {
 class ObjectClaim {
  public:
   // `force` claims a done object anyway (reprocessing), unless its log row was written at or
-  // after `run_started` (database clock): a concurrent run loaded it during this one. A busy or
-  // done object's transaction is already rolled back. An error means nothing is held.
+  // after `run_started` (database clock): a concurrent run loaded it during this one. The lock
+  // is waited for up to `lock_wait` (a concurrent run finishes the object meanwhile, or a
+  // statement orphaned by a killed run ends). A busy or done object's transaction is already
+  // rolled back. An error means nothing is held.
   [[nodiscard]] static Result<ObjectClaim> TryClaim(PgConnection& conn, std::string_view key,
                                                     int64_t last_modified, bool force,
-                                                    int64_t run_started);
+                                                    int64_t run_started,
+                                                    std::chrono::milliseconds lock_wait);
 
   ObjectClaim(ObjectClaim&& other) noexcept;
   ObjectClaim& operator=(ObjectClaim&&) = delete;

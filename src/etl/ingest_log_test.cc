@@ -96,15 +96,17 @@ bool InTransaction(const PgConnection& conn) {
   return PQtransactionStatus(conn.get()) != PQTRANS_IDLE;
 }
 
+constexpr std::chrono::milliseconds kNoWait{0};
+
 Result<ObjectClaim> Claim(PgConnection& conn) {
-  return ObjectClaim::TryClaim(conn, "raw/a.parquet", kMonday, false, 0);
+  return ObjectClaim::TryClaim(conn, "raw/a.parquet", kMonday, false, 0, kNoWait);
 }
 
 // The outcome of claiming an object, the claim ended at once.
 std::optional<ClaimOutcome> ClaimOnce(PgConnection& conn, int64_t last_modified = kMonday,
                                       bool force = false, int64_t run_started = 0,
                                       const std::string& key = "raw/a.parquet") {
-  auto claim = ObjectClaim::TryClaim(conn, key, last_modified, force, run_started);
+  auto claim = ObjectClaim::TryClaim(conn, key, last_modified, force, run_started, kNoWait);
   if (!claim.ok()) {
     ADD_FAILURE() << claim.status().message();
     return std::nullopt;

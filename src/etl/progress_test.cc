@@ -17,9 +17,11 @@ TEST(Progress, SummaryIsOneLineWithEveryCount) {
   s.rows_skipped = 70;
   s.bytes = 1234567;
   s.seconds = 3.21;
-  EXPECT_EQ(FormatSummary(s),
-            "etl: 46 objects (40 ok, 1 failed, 3 skipped, 2 busy), 10000 rows read, 9990 "
-            "inserted, 10 rejected, 70 skipped, 1234567 bytes, 3.2 s");
+  EXPECT_EQ(
+      FormatSummary(s),
+      "etl: 46 objects (40 ok, 1 failed, 3 skipped, 2 busy), 10000 rows read, 9990 "
+      "inserted, 10 rejected, 70 skipped, 1234567 bytes, 3.2 s; 2 busy: another process holds "
+      "them; run again later");
 }
 
 TEST(Progress, CountsEveryReportedObject) {

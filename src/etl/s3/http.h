@@ -41,6 +41,7 @@ struct HttpRequest {
   std::vector<std::string> headers;  // "name: value"
   long connect_timeout_ms = 0;
   long timeout_ms = 0;
+  long stall_timeout_s = 0;        // 0: none; else less than a byte a second for this long fails
   std::FILE* body_file = nullptr;  // when set, a 2xx body is written here, not kept in memory
 };
 

@@ -239,6 +239,7 @@ Result<HttpExchange> Client::Impl::Execute(const ClientOptions& options, const R
                      (request.query.empty() ? std::string() : "?" + CanonicalQuery(request.query));
   http_request.connect_timeout_ms = options.connect_timeout_ms;
   http_request.timeout_ms = options.request_timeout_ms;
+  http_request.stall_timeout_s = options.stall_timeout_s;
   Status last;
   int attempts = 0;
   for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
@@ -385,6 +386,7 @@ ClientOptions ClientOptionsFromConfig(const Config& config) {
   options.bucket = config.s3_bucket;
   options.request_payer = config.request_payer;
   options.endpoint_url = config.s3_endpoint_url;
+  options.stall_timeout_s = config.s3_stall_timeout_seconds;
   return options;
 }
 

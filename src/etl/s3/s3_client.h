@@ -31,6 +31,7 @@ struct ClientOptions {
   int base_backoff_ms = 200;
   int connect_timeout_ms = 5000;
   int request_timeout_ms = 300000;
+  int stall_timeout_s = 30;  // a transfer this long without a byte a second fails and is retried
   // Unset: ResolveCredentials() at Create() (and again when temporary credentials near expiry).
   std::optional<Credentials> credentials;
 };

@@ -314,7 +314,7 @@ TEST_F(ApiFills, HostileCursorsAre422) {
       EncodeFillCursor(FillCursor{1, "abc", "0x"}),
       EncodeFillCursor(FillCursor{1, "042", "0x"}),
       EncodeFillCursor(FillCursor{1, "1" + std::string(20, '0'), "0x"}),
-      EncodeFillCursor(FillCursor{api::kMaxTimestampMicros + 1, "42", "0x"}),
+      EncodeFillCursor(FillCursor{kMaxTimestampMicros + 1, "42", "0x"}),
       good + "A",
       good.substr(1),
       std::string(5000, 'A'),
@@ -334,7 +334,7 @@ TEST_F(ApiFills, HostileCursorsAre422) {
               "&cursor=",
           422);
   // A well-formed cursor past every fill: an empty last page; on an unknown TWAP: 404.
-  const std::string last = EncodeFillCursor(FillCursor{api::kMaxTimestampMicros, "1", "0x"});
+  const std::string last = EncodeFillCursor(FillCursor{kMaxTimestampMicros, "1", "0x"});
   EXPECT_EQ(GetJson(fmt::format("/api/v1/twaps/{}/fills?cursor={}", kPagedTwap, last)),
             json::parse(R"({"twap_id": "570100", "fills": [], "next_cursor": null})"));
   GetJson("/api/v1/twaps/999999/fills?cursor=" + last, 404);

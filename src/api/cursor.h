@@ -9,11 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace hltwap::api {
+#include "common/time_util.h"
 
-// The timestamps the API reads and writes: years 0001 to 9999, in microseconds since the epoch.
-inline constexpr int64_t kMinTimestampMicros = -62135596800000000;  // 0001-01-01T00:00:00Z
-inline constexpr int64_t kMaxTimestampMicros = 253402300799999999;  // 9999-12-31T23:59:59.999999Z
+namespace hltwap::api {
 
 struct TwapCursor {
   int64_t latest_ts_micros = 0;

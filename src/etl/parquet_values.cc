@@ -23,7 +23,7 @@ constexpr int64_t kMillis2200 = 7'258'118'400'000;
 constexpr size_t kQuotedTextMax = 64;  // of a value quoted in an error message
 
 std::optional<int64_t> Usable(int64_t micros) {
-  if (micros < kFirstUsableMicros || micros >= kEndUsableMicros) return std::nullopt;
+  if (micros < kMinTimestampMicros || micros > kMaxTimestampMicros) return std::nullopt;
   return micros;
 }
 

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "common/status.h"
+#include "common/time_util.h"
 
 namespace hltwap {
 
@@ -28,11 +29,10 @@ std::optional<std::string_view> StringCell(const ArrowCell& cell);
 // An integer value of any width or signedness that fits int64; nullopt for other types.
 std::optional<int64_t> IntegerCell(const ArrowCell& cell);
 
-// Instants are kept within years 0001..9999 (UTC): PostgreSQL's timestamptz reaches further
-// (4713 BC .. 294276 AD), but ISO-8601 text with a four-digit year, which raw_payload and the
-// API write, does not. Every conversion below gives nullopt outside, never a wrapped value.
-inline constexpr int64_t kFirstUsableMicros = -62'135'596'800'000'000;  // 0001-01-01T00:00:00Z
-inline constexpr int64_t kEndUsableMicros = 253'402'300'800'000'000;    // 10000-01-01T00:00:00Z
+// Instants are kept within kMinTimestampMicros..kMaxTimestampMicros (common/time_util.h):
+// PostgreSQL's timestamptz reaches further (4713 BC .. 294276 AD), but ISO-8601 text with a
+// four-digit year, which raw_payload and the API write, does not. Every conversion below gives
+// nullopt outside, never a wrapped value.
 
 // A value of an Arrow timestamp of the given unit, in microseconds since the epoch (floored).
 // Corrects the early files that wrote epoch milliseconds into timestamp[ns] columns (see the

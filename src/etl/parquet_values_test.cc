@@ -18,7 +18,7 @@ TEST(ParquetValues, SecondsMillisecondsAndDaysOverflowToNothing) {
   using arrow::TimeUnit;
   EXPECT_EQ(ArrowTimestampToMicros(253'402'300'799, TimeUnit::SECOND), 253'402'300'799'000'000);
   EXPECT_EQ(ArrowTimestampToMicros(253'402'300'800, TimeUnit::SECOND), std::nullopt);
-  EXPECT_EQ(ArrowTimestampToMicros(-62'135'596'800, TimeUnit::SECOND), kFirstUsableMicros);
+  EXPECT_EQ(ArrowTimestampToMicros(-62'135'596'800, TimeUnit::SECOND), kMinTimestampMicros);
   EXPECT_EQ(ArrowTimestampToMicros(-62'135'596'801, TimeUnit::SECOND), std::nullopt);
   EXPECT_EQ(ArrowTimestampToMicros(9'223'372'036'854, TimeUnit::SECOND), std::nullopt);
   EXPECT_EQ(ArrowTimestampToMicros(kMax, TimeUnit::SECOND), std::nullopt);

@@ -1,6 +1,7 @@
 // `hltwap etl --local-file` end to end: the real binary, real parquet files, real PostgreSQL.
 #include <fcntl.h>
 #include <pty.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,6 +77,31 @@ TEST(EtlLocal, RelativePathsNameTheSameObject) {
   auto absolute = RunEtlCommand({"--local-file", SamplePath()}, DbEnv(db));
   ASSERT_EQ(absolute.exit_code, 0) << absolute.err;
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log"), "1");
+}
+
+// A file's mtime only dates its log row: one in year ~65,000 or ~318,000 (a clock far off) is
+// logged as the nearest instant the log can hold, and the file loads.
+TEST(EtlLocal, ExtremeFileTimesAreLoggedWithinTheYearsTheLogHolds) {
+  for (const int64_t seconds : {int64_t{2'000'000'000'000}, int64_t{10'000'000'000'000}}) {
+    TestDatabase db;
+    // tmpfs keeps any 64-bit mtime; ext4 would cap it at year 2446.
+    std::string dir = "/dev/shm/hltwap-mtime-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+    const std::string copy = dir + "/extreme_mtime.parquet";
+    fs::copy_file(SamplePath(), copy);
+    const timespec times[2] = {{seconds, 0}, {seconds, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, copy.c_str(), times, 0), 0);
+    struct stat st {};
+    ASSERT_EQ(::stat(copy.c_str(), &st), 0);
+    ASSERT_EQ(st.st_mtim.tv_sec, seconds) << "the file system did not keep the mtime";
+    auto r = RunEtlCommand({"--local-file", copy}, DbEnv(db));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "25");
+    EXPECT_EQ(db.Scalar("SELECT last_modified = '9999-12-31T23:59:59.999999Z' AND error_text IS "
+                        "NULL FROM etl_s3_ingest_log"),
+              "t");
+    fs::remove_all(dir);
+  }
 }
 
 // Files without an event-time column: ts is state_timestamp, so a TWAP's rows collide.

@@ -34,10 +34,20 @@ bool IsParquetKey(std::string_view key) {
          key.back() != '/';
 }
 
+// The file's mtime, brought into the range the ingest log can hold: a local file is always
+// loaded, so its mtime only dates the log row, and a clock far off must not stop the load.
 int64_t FileMtimeMicros(const fs::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return 0;
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000;
+  constexpr int64_t kMinSeconds = kMinTimestampMicros / 1'000'000;
+  constexpr int64_t kMaxSeconds = kMaxTimestampMicros / 1'000'000;
+  const int64_t seconds = st.st_mtim.tv_sec;
+  if (seconds < kMinSeconds || seconds > kMaxSeconds) {
+    log::Warn("{}: mtime out of the years 1 to 9999; logged as the nearest of those",
+              path.string());
+    return seconds < kMinSeconds ? kMinTimestampMicros : kMaxTimestampMicros;
+  }
+  return seconds * 1'000'000 + st.st_mtim.tv_nsec / 1000;
 }
 
 Result<std::vector<WorkItem>> LocalItems(const std::string& path, Dataset dataset) {

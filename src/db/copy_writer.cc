@@ -192,6 +192,12 @@ void CopyWriter::AddText(std::string_view value) {
   ++fields_in_row_;
 }
 
+void CopyWriter::AddBool(bool value) {
+  AppendInt32(1);
+  buffer_.push_back(value ? '\1' : '\0');
+  ++fields_in_row_;
+}
+
 void CopyWriter::AddInt32(int32_t value) {
   AppendInt32(4);
   AppendInt32(value);

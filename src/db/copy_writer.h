@@ -39,6 +39,7 @@ class CopyWriter {
   void StartRow();
   void AddNull();
   void AddText(std::string_view value);
+  void AddBool(bool value);
   void AddInt32(int32_t value);
   void AddInt64(int64_t value);
   // Microseconds since the Unix epoch, UTC.

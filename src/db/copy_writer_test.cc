@@ -85,9 +85,9 @@ TEST(CopyWriter, EveryColumnTypeRoundTrips) {
   TestDatabase db;
   auto conn = db.Connect();
   ASSERT_TRUE(conn.Exec("CREATE TEMP TABLE t (a text, b int4, c int8, d timestamptz, e jsonb, "
-                        "f numeric, g text)")
+                        "f numeric, g text, h bool)")
                   .ok());
-  auto writer = CopyWriter::Begin(conn, "t", {"a", "b", "c", "d", "e", "f", "g"});
+  auto writer = CopyWriter::Begin(conn, "t", {"a", "b", "c", "d", "e", "f", "g", "h"});
   ASSERT_TRUE(writer.ok()) << writer.status().message();
   writer->StartRow();
   writer->AddText("héllo \"x\"\n");
@@ -97,6 +97,7 @@ TEST(CopyWriter, EveryColumnTypeRoundTrips) {
   writer->AddJsonb(R"({"b": [1, 2.50, null], "a": "x"})");
   ASSERT_TRUE(writer->AddNumeric("950.25").ok());
   writer->AddNull();
+  writer->AddBool(true);
   ASSERT_TRUE(writer->EndRow().ok());
   writer->StartRow();
   writer->AddText("");
@@ -106,13 +107,14 @@ TEST(CopyWriter, EveryColumnTypeRoundTrips) {
   writer->AddJsonb("{}");
   writer->AddNull();
   writer->AddText("x");
+  writer->AddBool(false);
   ASSERT_TRUE(writer->EndRow().ok());
   auto stored = writer->Finish();
   ASSERT_TRUE(stored.ok()) << stored.status().message();
   EXPECT_EQ(*stored, 2);
 
   ASSERT_TRUE(conn.Exec("SET TIME ZONE 'UTC'").ok());
-  auto r = conn.Query("SELECT a, b, c, d::text, e::text, f::text, g FROM t ORDER BY b");
+  auto r = conn.Query("SELECT a, b, c, d::text, e::text, f::text, g, h FROM t ORDER BY b");
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->rows(), 2);
   EXPECT_EQ(r->Get(0, 0), "héllo \"x\"\n");
@@ -122,6 +124,8 @@ TEST(CopyWriter, EveryColumnTypeRoundTrips) {
   EXPECT_EQ(r->Get(0, 4), R"({"a": "x", "b": [1, 2.50, null]})");
   EXPECT_EQ(r->Get(0, 5), "950.25");
   EXPECT_TRUE(r->IsNull(0, 6));
+  EXPECT_EQ(r->Get(0, 7), "t");
+  EXPECT_EQ(r->Get(1, 7), "f");
   EXPECT_EQ(r->Get(1, 0), "");
   EXPECT_FALSE(r->IsNull(1, 0));
   EXPECT_EQ(r->Get(1, 3), "1969-12-31 23:59:59+00");

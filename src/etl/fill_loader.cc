@@ -45,15 +45,8 @@ constexpr StagedColumn<FillRow> kFillColumns[] = {
     {"start_position", [](CopyWriter& w, const FillRow& r,
                           int64_t) { return AddOptionalNumeric(w, r.start_position); }},
     {"dir", [](CopyWriter& w, const FillRow& r, int64_t) { return OptionalText(w, r.dir); }},
-    {"crossed",  // staged as 0 / 1, see create_fill_staging.sql
-     [](CopyWriter& w, const FillRow& r, int64_t) {
-       if (r.crossed) {
-         w.AddInt32(*r.crossed ? 1 : 0);
-       } else {
-         w.AddNull();
-       }
-       return Status::Ok();
-     }},
+    {"crossed", [](CopyWriter& w, const FillRow& r,
+                   int64_t) { return AddOptional(w, r.crossed, &CopyWriter::AddBool); }},
     {"oid", [](CopyWriter& w, const FillRow& r, int64_t) { return AddOptionalNumeric(w, r.oid); }},
     {"hash", [](CopyWriter& w, const FillRow& r, int64_t) { return OptionalText(w, r.hash); }},
     {"builder_fee",

@@ -10,7 +10,7 @@ INSERT INTO twap_fill AS f (twap_id, wallet, tid, time, coin, side, px, sz, fee,
                             s3_object_key, raw_payload)
 SELECT DISTINCT ON (s.twap_id, s.wallet, s.tid)
        s.twap_id, s.wallet, s.tid, s.time, s.coin, s.side, s.px, s.sz, s.fee, s.fee_token,
-       s.closed_pnl, s.start_position, s.dir, s.crossed::boolean, s.oid, s.hash, s.builder_fee,
+       s.closed_pnl, s.start_position, s.dir, s.crossed, s.oid, s.hash, s.builder_fee,
        $1::text, s.raw_payload
 FROM fill_staging AS s
 ORDER BY s.twap_id, s.wallet, s.tid, s.ord DESC

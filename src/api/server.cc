@@ -54,19 +54,14 @@ class SessionRegistry {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return Admission::kStopping;
-      size_t& from_client = per_client_[client];
-      if (max_per_client_ != 0 && from_client >= max_per_client_) {
-        if (from_client == 0) per_client_.erase(client);
-        return Admission::kClientFull;
-      }
+      const auto known = per_client_.find(client);
+      const size_t from_client = known == per_client_.end() ? 0 : known->second;
+      if (max_per_client_ != 0 && from_client >= max_per_client_) return Admission::kClientFull;
       if (sessions_.size() - shedding_ >= max_total_) {
         shed = MarkIdleForShedding();
-        if (!shed) {
-          if (from_client == 0) per_client_.erase(client);
-          return Admission::kServerFull;
-        }
+        if (!shed) return Admission::kServerFull;
       }
-      ++from_client;
+      ++per_client_[client];
       sessions_.emplace(session.get(), Entry{session, client, false});
     }
     if (shed) {

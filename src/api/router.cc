@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 
 #include "api/errors.h"
+#include "api/explorer.h"
 #include "api/handlers.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
@@ -22,6 +23,8 @@ constexpr std::string_view kRouteMetrics = "/metrics";
 constexpr std::string_view kRouteTwaps = "/api/v1/twaps";
 constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
 constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
+constexpr std::string_view kRouteExplorerTwap = "/twap/{twap_id}";
+constexpr std::string_view kRouteExplorerAsset = "/web/{asset}";
 constexpr std::string_view kFillsSuffix = "/fills";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 
@@ -37,6 +40,8 @@ enum class Endpoint {
   kTwaps,
   kTwap,
   kTwapFills,
+  kExplorerTwap,
+  kExplorerAsset,
 };
 
 struct Match {
@@ -79,6 +84,12 @@ std::optional<Match> MatchPath(std::string_view path) {
   if (auto asset = one_segment_after(kRouteDocs)) {
     return Match{Endpoint::kDocsAsset, kRouteDocsAsset, *asset};
   }
+  if (auto id = one_segment_after("/twap")) {
+    return Match{Endpoint::kExplorerTwap, kRouteExplorerTwap, *id};
+  }
+  if (auto asset = one_segment_after("/web")) {
+    return Match{Endpoint::kExplorerAsset, kRouteExplorerAsset, *asset};
+  }
   return std::nullopt;
 }
 
@@ -102,10 +113,12 @@ Response Html(std::string_view page) {
 
 }  // namespace
 
-Router::Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options)
+Router::Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets,
+               const ExplorerAssets& explorer, RouterOptions options)
     : pool_(pool),
       metrics_(metrics),
       assets_(assets),
+      explorer_(explorer),
       options_(std::move(options)),
       openapi_json_(OpenApiDocument(options_.version)) {}
 
@@ -169,8 +182,13 @@ Response Router::Route(const Request& request) const {
 
   Response r;
   switch (match->endpoint) {
-    case Endpoint::kIndex: r = Html(IndexHtml()); break;
-    case Endpoint::kDocs: r = Html(DocsHtml()); break;
+    case Endpoint::kIndex: r = ExplorerPageResponse(explorer_, 0); break;
+    case Endpoint::kExplorerTwap: r = ExplorerPageResponse(explorer_, 1); break;
+    case Endpoint::kExplorerAsset: r = ExplorerAssetResponse(explorer_, match->path_param); break;
+    case Endpoint::kDocs:
+      r = Html(DocsHtml());
+      AddPageHeaders(r);
+      break;
     case Endpoint::kDocsAsset: {
       const StaticFile* file = assets_.Find(match->path_param);
       if (file == nullptr) {

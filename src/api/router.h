@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/docs.h"
+#include "api/explorer.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "db/pool.h"
@@ -20,7 +21,8 @@ struct RouterOptions {
 
 class Router {
  public:
-  Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
+  Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, const ExplorerAssets& explorer,
+         RouterOptions options);
 
   Response Handle(const Request& request) const;
 
@@ -31,6 +33,7 @@ class Router {
   PgPool& pool_;
   Metrics& metrics_;
   const DocsAssets& assets_;
+  const ExplorerAssets& explorer_;
   const RouterOptions options_;
   const std::string openapi_json_;
 };

@@ -19,7 +19,7 @@ class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
       : pool_(PoolOptions()),
-        router_(pool_, metrics_, assets_, {{"https://ok.example"}, "9.9.9"}) {}
+        router_(pool_, metrics_, assets_, explorer_, {{"https://ok.example"}, "9.9.9"}) {}
 
   PgPoolOptions PoolOptions() {
     testing::LoadSampleRows(db_);
@@ -44,6 +44,7 @@ class RouterTest : public ::testing::Test {
   PgPool pool_;
   Metrics metrics_;
   DocsAssets assets_ = DocsAssets::Load("/nonexistent");
+  ExplorerAssets explorer_ = ExplorerAssets::Load({"/nonexistent", "/nonexistent"});
   Router router_;
 };
 
@@ -72,6 +73,12 @@ TEST_F(RouterTest, RoutesByTemplate) {
       {"/api/v1/twaps/1/rows", 404, "unmatched", "application/json"},
       {"/api/v1/twaps/1/fills/2", 404, "unmatched", "application/json"},
       {"/nowhere", 404, "unmatched", "application/json"},
+      // Without the explorer's files: the plain index at /, nothing below it.
+      {"/twap/568722", 404, "/twap/{twap_id}", "application/json"},
+      {"/web/explorer.js", 404, "/web/{asset}", "application/json"},
+      {"/twap", 404, "unmatched", "application/json"},
+      {"/twap/1/fills", 404, "unmatched", "application/json"},
+      {"/web/uplot/uPlot.min.css", 404, "unmatched", "application/json"},
       {"/api/v1/twaps?wallet=%zz", 400, "unmatched", "application/json"},
   };
   for (const auto& c : cases) {
@@ -129,6 +136,49 @@ TEST_F(RouterTest, MetricsSeeThePool) {
              "hltwap_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.005\"} 1\n"),
       std::string::npos)
       << m;
+}
+
+std::string HeaderValue(const Response& r, std::string_view name) {
+  for (const auto& [key, value] : r.headers) {
+    if (key == name) return value;
+  }
+  return "(none)";
+}
+
+TEST_F(RouterTest, PagesCarryTheirContentSecurityPolicy) {
+  const auto explorer = ExplorerAssets::Load(ExplorerAssets::DefaultDirectories());
+  ASSERT_TRUE(explorer.missing().empty()) << "run `make deps`: " << explorer.missing().front();
+  const Router router(pool_, metrics_, assets_, explorer, {});
+  const auto get = [&](std::string_view target) {
+    return router.Handle(Make(http::verb::get, target));
+  };
+  for (const auto& [target, link] :
+       {std::pair{"/", "src=\"./web/explorer.js\""},
+        std::pair{"/?wallet=0xabc&start=2025-11-01", "src=\"./web/explorer.js\""},
+        std::pair{"/twap/568722", "src=\"../web/explorer.js\""}}) {
+    const Response r = get(target);
+    EXPECT_EQ(r.status, 200u) << target;
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8") << target;
+    EXPECT_EQ(HeaderValue(r, "Content-Security-Policy"), kPageCsp) << target;
+    EXPECT_EQ(HeaderValue(r, "X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_NE(r.payload().find(link), std::string_view::npos) << target;
+    EXPECT_EQ(r.payload().find("<script>"), std::string_view::npos) << "inline script";
+    EXPECT_EQ(r.payload().find("<style"), std::string_view::npos) << "inline style";
+    EXPECT_EQ(r.payload().find(" style="), std::string_view::npos) << "inline style";
+  }
+  EXPECT_EQ(get("/twap/568722").payload().find("=\"./"), std::string_view::npos);
+  const Response docs = get("/docs");
+  EXPECT_EQ(HeaderValue(docs, "Content-Security-Policy"), kPageCsp);
+  EXPECT_EQ(docs.payload().find("<script>"), std::string_view::npos) << "inline script";
+
+  const Response script = get("/web/explorer.js");
+  EXPECT_EQ(script.status, 200u);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(get("/web/uPlot.min.css").content_type, "text/css; charset=utf-8");
+  for (const char* other : {"/web/index.html", "/web/..%2Fweb%2Fexplorer.js", "/web/uPlot.esm.js",
+                            "/web/package.json", "/web/"}) {
+    EXPECT_EQ(get(other).status, 404u) << other;
+  }
 }
 
 TEST(DocsAssets, ServesOnlyTheListedFiles) {

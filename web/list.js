@@ -1,0 +1,257 @@
+// The list view (/): a wallet's TWAPs in a range, paged with the API's next_cursor, the range's
+// data coverage and its exports. The query lives in the URL, so a view can be linked to.
+import { ApiError, download, getJson, pageUrl } from "./api.js";
+import { $, duration, el, fees, fillRows, setError, setMessage, show, sideName, time } from "./dom.js";
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_LISTED = 50;  // missing ranges, failures and keys listed per dataset
+const DATASET_NAMES = { twap_statuses: "TWAP statuses", fills: "Slice fills" };
+
+// A date alone in "To" means through that whole day; the API would read it as its midnight.
+function endParam(value) {
+  return DATE_ONLY.test(value) ? `${value}T23:59:59.999999Z` : value;
+}
+
+function statusMatches(status, wanted) {
+  if (!wanted) return true;
+  if (wanted === "error") return typeof status === "string" && status.startsWith("error");
+  return status === wanted;
+}
+
+function ensureOption(select, value) {
+  if (value && ![...select.options].some((o) => o.value === value)) {
+    select.append(el("option", { value, text: value }));
+  }
+  if (value) select.value = value;
+}
+
+function readQuery(search, form) {
+  const q = (name) => (search.get(name) || "").trim();
+  const year = new Date().toISOString().slice(0, 4);
+  const values = {
+    wallet: q("wallet"),
+    start: q("start") || `${year}-01-01`,
+    end: q("end") || new Date().toISOString().slice(0, 10),
+    asset: q("asset"),
+    status: q("status"),
+    limit: q("limit"),
+  };
+  for (const name of ["wallet", "start", "end", "asset"]) form.elements[name].value = values[name];
+  ensureOption(form.elements.status, values.status);
+  ensureOption(form.elements.limit, values.limit);
+  values.limit = form.elements.limit.value;
+  return values;
+}
+
+class ListView {
+  constructor(values) {
+    this.query = {
+      wallet: values.wallet,
+      start: values.start,
+      end: endParam(values.end),
+      asset: values.asset,
+    };
+    this.limit = values.limit;
+    this.status = values.status;
+    this.cursors = [null];  // the cursor of each page seen so far; the last is the current page's
+    this.page = null;
+    this.results = $("#results");
+    this.table = $("#twaps");
+  }
+
+  start() {
+    $("#status").addEventListener("change", (event) => {
+      this.status = event.target.value;
+      const url = new URL(window.location.href);
+      if (this.status) url.searchParams.set("status", this.status);
+      else url.searchParams.delete("status");
+      window.history.replaceState(null, "", url);
+      if (this.page) this.render();
+    });
+    $("#prev-page").addEventListener("click", () => {
+      if (this.cursors.length > 1) {
+        this.cursors.pop();
+        this.load();
+      }
+    });
+    $("#next-page").addEventListener("click", () => {
+      if (this.page && this.page.next_cursor) {
+        this.cursors.push(this.page.next_cursor);
+        this.load();
+      }
+    });
+    for (const button of document.querySelectorAll("#export button[data-format]")) {
+      button.addEventListener("click", () => this.export(button.dataset.format));
+    }
+    this.load();
+    this.loadCoverage();
+  }
+
+  async load() {
+    this.results.dataset.state = "loading";
+    this.results.setAttribute("aria-busy", "true");
+    setMessage($("#list-message"), "Loading TWAPs…");
+    for (const id of ["#prev-page", "#next-page"]) $(id).disabled = true;
+    try {
+      this.page = await getJson("api/v1/twaps", {
+        ...this.query,
+        limit: this.limit,
+        cursor: this.cursors[this.cursors.length - 1],
+      });
+      setError($("#list-error"), "");
+      this.results.hidden = false;
+      this.render();
+    } catch (error) {
+      this.page = null;
+      this.results.hidden = true;
+      this.results.dataset.state = "error";
+      setMessage($("#list-message"), "");
+      setError($("#list-error"), error.message);
+    } finally {
+      this.results.removeAttribute("aria-busy");
+    }
+  }
+
+  render() {
+    const page = this.page;
+    const shown = page.twaps.filter((t) => statusMatches(t.status, this.status));
+    const pageNumber = this.cursors.length;
+    const where = `wallet ${page.wallet}${this.query.asset ? `, asset ${this.query.asset}` : ""}`;
+    const range = `from ${page.start} through ${page.end}`;
+
+    fillRows(
+      this.table,
+      shown.map((t) => ({
+        attrs: { "data-twap-id": t.twap_id },
+        cells: [
+          el("a", { href: pageUrl(`twap/${encodeURIComponent(t.twap_id)}`), text: t.twap_id }),
+          time(t.created_at),
+          show(t.asset),
+          sideName(t.side),
+          show(t.status),
+          show(t.size_requested),
+          executedCell(t),
+          show(t.fills_summary && t.fills_summary.avg_px),
+          fees(t.fills_summary),
+          show(t.fills_summary && t.fills_summary.closed_pnl),
+          duration(t.duration_minutes),
+        ],
+      })),
+    );
+
+    const empty = page.twaps.length === 0 && pageNumber === 1;
+    this.results.dataset.state = empty ? "empty" : "ready";
+    this.table.hidden = shown.length === 0;
+    let message;
+    if (empty) {
+      message = `No TWAPs of ${where} ${range}.`;
+    } else if (shown.length === 0) {
+      message = `Page ${pageNumber}: none of the ${page.twaps.length} TWAPs of ${where} ${range} ` +
+        `has status ${this.status}.`;
+    } else if (this.status) {
+      message = `Page ${pageNumber}: ${shown.length} of the ${page.twaps.length} TWAPs of ${where} ` +
+        `${range} have status ${this.status}.`;
+    } else {
+      message = `Page ${pageNumber}: ${page.twaps.length} TWAPs of ${where} ${range}.`;
+    }
+    setMessage($("#list-message"), message);
+
+    const more = page.next_cursor !== null;
+    $(".pager").hidden = !more && pageNumber === 1;
+    $("#prev-page").disabled = pageNumber === 1;
+    $("#next-page").disabled = !more;
+    $("#page-label").textContent = `Page ${pageNumber}${more ? "" : " (last)"}`;
+  }
+
+  async loadCoverage() {
+    const body = $("#coverage-body");
+    try {
+      const coverage = await getJson("api/v1/coverage", { start: this.query.start, end: this.query.end });
+      body.replaceChildren(...coverage.datasets.map(datasetCoverage));
+      if (coverage.datasets.length === 0) body.replaceChildren(el("p", { text: "No dataset is reported." }));
+      body.dataset.state = "ready";
+    } catch (error) {
+      const text = error instanceof ApiError && error.status === 404 && error.message === "Not Found"
+        ? "This server does not report coverage."
+        : `Coverage could not be read: ${error.message}`;
+      body.replaceChildren(el("p", { text }));
+      body.dataset.state = "error";
+    }
+  }
+
+  async export(format) {
+    const message = $("#export-message");
+    const buttons = document.querySelectorAll("#export button[data-format]");
+    for (const b of buttons) b.disabled = true;
+    message.classList.remove("error-text");
+    setMessage(message, `Preparing the ${format} export…`);
+    try {
+      const file = await download("api/v1/export", {
+        ...this.query,
+        format,
+        level: $("#export-level").value,
+        market: $("#export-market").value,
+      });
+      setMessage(message, `Downloaded ${file.name} (${file.size} bytes).`);
+      message.dataset.state = "done";
+    } catch (error) {
+      const text = error instanceof ApiError && error.status === 404 && error.message === "Not Found"
+        ? "This server does not offer exports."
+        : error.message;
+      message.classList.add("error-text");
+      setMessage(message, `Export failed: ${text}`);
+      message.dataset.state = "error";
+    } finally {
+      for (const b of buttons) b.disabled = false;
+    }
+  }
+}
+
+function executedCell(t) {
+  const summary = t.fills_summary;
+  const executed = show(t.executed && t.executed.size);
+  if (!summary || summary.size_matches_executed !== false) return executed;
+  return [executed, el("span", { class: "flag", text: ` fills: ${summary.size} (differs)` })];
+}
+
+function datasetCoverage(d) {
+  const name = DATASET_NAMES[d.dataset] || d.dataset;
+  const facts = [];
+  const fact = (term, ...value) => facts.push(el("dt", { text: term }), el("dd", {}, ...value));
+  const verdict = d.complete
+    ? el("strong", { class: "complete", text: "complete" })
+    : el("strong", { class: "incomplete", text: `incomplete: ${d.missing_hours} hours missing` });
+
+  if (d.missing_ranges && d.missing_ranges.length) {
+    fact("Missing hours", listOf(d.missing_ranges, (r) => `${r.start} – ${r.end} (${r.hours} h)`));
+  }
+  if (d.failed_objects) {
+    fact("Failed objects", `${d.failed_objects}`,
+      listOf(d.failures || [], (f) => `${f.key}: ${f.error} (${f.at})`));
+  }
+  if (d.unknown_layout) {
+    fact("Objects of unknown layout", `${d.unknown_layout}`, listOf(d.unknown_layout_keys || [], (k) => k));
+  }
+  fact("Hours ingested", `${show(d.first_hour)} – ${show(d.last_hour)}`);
+  fact("Objects ingested", show(d.objects_ingested));
+  fact("Last successful ingest", show(d.last_success_at));
+  return el("div", { class: "dataset", "data-dataset": d.dataset, "data-complete": String(d.complete) },
+    el("h3", {}, `${name}: `, verdict),
+    el("dl", { class: "facts" }, facts));
+}
+
+function listOf(items, text) {
+  const shown = items.slice(0, MAX_LISTED).map((item) => el("li", { text: text(item) }));
+  if (items.length > MAX_LISTED) shown.push(el("li", { text: `and ${items.length - MAX_LISTED} more` }));
+  return shown.length ? el("ul", { class: "compact" }, shown) : null;
+}
+
+export function showList(search) {
+  $("#list-view").hidden = false;
+  const values = readQuery(search, $("#query"));
+  if (!values.wallet) {
+    setMessage($("#list-message"), "Enter a wallet and a date range to see its TWAPs.");
+    return;
+  }
+  new ListView(values).start();
+}

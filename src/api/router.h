@@ -9,7 +9,7 @@
 #include "api/docs.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
-#include "db/pool.h"
+#include "db/cluster.h"
 
 namespace hltwap::api {
 
@@ -20,7 +20,7 @@ struct RouterOptions {
 
 class Router {
  public:
-  Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
+  Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
 
   Response Handle(const Request& request) const;
 
@@ -28,7 +28,7 @@ class Router {
   Response Route(const Request& request) const;
   bool OriginAllowed(const Request& request) const;
 
-  PgPool& pool_;
+  PgCluster& cluster_;
   Metrics& metrics_;
   const DocsAssets& assets_;
   const RouterOptions options_;

@@ -113,9 +113,9 @@ Response Html(std::string_view page) {
 
 }  // namespace
 
-Router::Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets,
+Router::Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
                const ExplorerAssets& explorer, RouterOptions options)
-    : pool_(pool),
+    : cluster_(cluster),
       metrics_(metrics),
       assets_(assets),
       explorer_(explorer),
@@ -204,17 +204,16 @@ Response Router::Route(const Request& request) const {
       r.content_type = std::string(kJson);
       r.static_body = openapi_json_;
       break;
-    case Endpoint::kHealth: r = HandleHealth(pool_); break;
+    case Endpoint::kHealth: r = HandleHealth(cluster_); break;
     case Endpoint::kMetrics: {
-      const PgPoolStats stats = pool_.Stats();
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics_.Render(&stats);
+      r.body = metrics_.Render(&cluster_);
       break;
     }
-    case Endpoint::kTwaps: r = HandleListTwaps(pool_, Params(*target)); break;
-    case Endpoint::kTwap: r = HandleGetTwap(pool_, match->path_param); break;
+    case Endpoint::kTwaps: r = HandleListTwaps(cluster_, Params(*target)); break;
+    case Endpoint::kTwap: r = HandleGetTwap(cluster_, match->path_param); break;
     case Endpoint::kTwapFills:
-      r = HandleTwapFills(pool_, match->path_param, Params(*target));
+      r = HandleTwapFills(cluster_, match->path_param, Params(*target));
       break;
   }
   r.route = match->route;

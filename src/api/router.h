@@ -10,7 +10,7 @@
 #include "api/explorer.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
-#include "db/pool.h"
+#include "db/cluster.h"
 
 namespace hltwap::api {
 
@@ -21,8 +21,8 @@ struct RouterOptions {
 
 class Router {
  public:
-  Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, const ExplorerAssets& explorer,
-         RouterOptions options);
+  Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
+         const ExplorerAssets& explorer, RouterOptions options);
 
   Response Handle(const Request& request) const;
 
@@ -30,7 +30,7 @@ class Router {
   Response Route(const Request& request) const;
   bool OriginAllowed(const Request& request) const;
 
-  PgPool& pool_;
+  PgCluster& cluster_;
   Metrics& metrics_;
   const DocsAssets& assets_;
   const ExplorerAssets& explorer_;

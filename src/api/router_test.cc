@@ -18,8 +18,14 @@ namespace json = boost::json;
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
-      : pool_(PoolOptions()),
-        router_(pool_, metrics_, assets_, explorer_, {{"https://ok.example"}, "9.9.9"}) {}
+      : cluster_(ClusterOptions()),
+        router_(cluster_, metrics_, assets_, explorer_, {{"https://ok.example"}, "9.9.9"}) {}
+
+  PgClusterOptions ClusterOptions() {
+    PgClusterOptions o;
+    o.primary = PoolOptions();
+    return o;
+  }
 
   PgPoolOptions PoolOptions() {
     testing::LoadSampleRows(db_);
@@ -41,7 +47,7 @@ class RouterTest : public ::testing::Test {
   }
 
   testing::TestDatabase db_;
-  PgPool pool_;
+  PgCluster cluster_;
   Metrics metrics_;
   DocsAssets assets_ = DocsAssets::Load("/nonexistent");
   ExplorerAssets explorer_ = ExplorerAssets::Load({"/nonexistent", "/nonexistent"});
@@ -148,7 +154,7 @@ std::string HeaderValue(const Response& r, std::string_view name) {
 TEST_F(RouterTest, PagesCarryTheirContentSecurityPolicy) {
   const auto explorer = ExplorerAssets::Load(ExplorerAssets::DefaultDirectories());
   ASSERT_TRUE(explorer.missing().empty()) << "run `make deps`: " << explorer.missing().front();
-  const Router router(pool_, metrics_, assets_, explorer, {});
+  const Router router(cluster_, metrics_, assets_, explorer, {});
   const auto get = [&](std::string_view target) {
     return router.Handle(Make(http::verb::get, target));
   };

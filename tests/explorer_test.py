@@ -9,6 +9,7 @@ machine may be loaded. What the page shows is compared with what the API answers
 request, string for string.
 """
 import argparse
+import base64
 import json
 import os
 import sys
@@ -133,7 +134,13 @@ class Explorer(unittest.TestCase):
         self.wait_for("#results[data-state=ready]")
 
     def screenshot(self, name):
-        self.driver.save_screenshot(os.path.join(ARGS.screenshots, name))
+        """The whole page, not only the viewport."""
+        size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+        with open(os.path.join(ARGS.screenshots, name), "wb") as out:
+            out.write(base64.b64decode(shot["data"]))
 
     def narrow(self):
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {

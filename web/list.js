@@ -253,5 +253,6 @@ export function showList(search) {
     setMessage($("#list-message"), "Enter a wallet and a date range to see its TWAPs.");
     return;
   }
+  document.title = `TWAPs of ${values.wallet} · hyperliquid-twap explorer`;
   new ListView(values).start();
 }

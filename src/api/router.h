@@ -23,9 +23,14 @@ class Router {
   Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
 
   Response Handle(const Request& request) const;
+  // Whether Handle may wait on the database (the session runs those requests off its threads).
+  bool UsesDatabase(const Request& request) const;
+  // The 503 for a request that found no database thread free in time.
+  Response DatabaseBusy(const Request& request) const;
 
  private:
   Response Route(const Request& request) const;
+  Response WithCors(const Request& request, Response response) const;
   bool OriginAllowed(const Request& request) const;
 
   PgCluster& cluster_;

@@ -17,6 +17,10 @@
 namespace hltwap::api {
 namespace {
 
+// A database that takes longer than this for /healthz's one-row query counts as unavailable,
+// so the answer stays within about two seconds (a connect takes at most DB_CONNECT_TIMEOUT).
+constexpr std::chrono::milliseconds kHealthQueryTimeout{1000};
+
 bool IsUnavailable(const Status& status) {
   return status.kind() == ErrorKind::kConnection || status.kind() == ErrorKind::kRetryable;
 }
@@ -188,7 +192,7 @@ Response HandleTwapFills(PgCluster& cluster, std::string_view twap_id, const Que
 
 Response HandleHealth(PgCluster& cluster) {
   // The primary answers for itself; the standbys as their last health check found them.
-  auto primary = cluster.ReadPrimary(kLastIngestedName, {});
+  auto primary = cluster.ReadPrimary(kLastIngestedName, {}, kHealthQueryTimeout);
   std::string_view database = "ok";
   if (!primary.ok()) {
     database = IsUnavailable(primary.status()) ? "unreachable" : "error";

@@ -93,6 +93,13 @@ std::optional<Match> MatchPath(std::string_view path) {
   return std::nullopt;
 }
 
+// The endpoint of a request target, when it is a valid origin-form target with a route.
+std::optional<Match> MatchTarget(std::string_view target) {
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  return MatchPath(SanitizeUtf8(url->path(), Nul::kKeep));
+}
+
 // The decoded query string, '+' meaning a space as in HTML forms.
 QueryParams Params(const boost::urls::url_view& target) {
   QueryParams params;
@@ -132,7 +139,31 @@ bool Router::OriginAllowed(const Request& request) const {
 }
 
 Response Router::Handle(const Request& request) const {
-  Response response = Route(request);
+  return WithCors(request, Route(request));
+}
+
+bool Router::UsesDatabase(const Request& request) const {
+  if (request.method() != http::verb::get) return false;
+  const auto match = MatchTarget(request.target());
+  if (!match) return false;
+  switch (match->endpoint) {
+    case Endpoint::kIndex:
+    case Endpoint::kDocs:
+    case Endpoint::kDocsAsset:
+    case Endpoint::kOpenApi:
+    case Endpoint::kMetrics: return false;
+    default: return true;
+  }
+}
+
+Response Router::DatabaseBusy(const Request& request) const {
+  Response r = JsonResponse(503, DetailBody("Database unavailable"));
+  const auto match = MatchTarget(request.target());
+  r.route = match ? match->route : kRouteUnmatched;
+  return WithCors(request, std::move(r));
+}
+
+Response Router::WithCors(const Request& request, Response response) const {
   if (OriginAllowed(request)) {
     response.headers.emplace_back("Access-Control-Allow-Origin",
                                   std::string(request[http::field::origin]));

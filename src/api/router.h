@@ -25,9 +25,14 @@ class Router {
          const ExplorerAssets& explorer, RouterOptions options);
 
   Response Handle(const Request& request) const;
+  // Whether Handle may wait on the database (the session runs those requests off its threads).
+  bool UsesDatabase(const Request& request) const;
+  // The 503 for a request that found no database thread free in time.
+  Response DatabaseBusy(const Request& request) const;
 
  private:
   Response Route(const Request& request) const;
+  Response WithCors(const Request& request, Response response) const;
   bool OriginAllowed(const Request& request) const;
 
   PgCluster& cluster_;

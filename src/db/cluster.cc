@@ -93,7 +93,9 @@ PgCluster::~PgCluster() {
 }
 
 Result<PgResult> PgCluster::RunOn(Target& target, const std::string& statement,
-                                  const std::vector<PgParam>& params, bool& no_connection_free) {
+                                  const std::vector<PgParam>& params,
+                                  std::optional<std::chrono::milliseconds> timeout,
+                                  bool& no_connection_free) {
   // Each failed attempt discards its connection, so after max_size attempts on reused
   // connections the next one is new: one that fails then means the database is down.
   for (size_t attempt = 0;; ++attempt) {
@@ -104,7 +106,7 @@ Result<PgResult> PgCluster::RunOn(Target& target, const std::string& statement,
       return lease.status();
     }
     ++target.queries;
-    auto result = lease->ExecPrepared(statement, params);
+    auto result = lease->ExecPrepared(statement, params, timeout);
     if (result.ok()) return result;
     if (result.status().kind() != ErrorKind::kConnection || !lease->reused() ||
         attempt >= target.pool.options().max_size) {
@@ -138,7 +140,7 @@ Result<PgResult> PgCluster::Read(std::string_view statement, const std::vector<P
     Target* standby = NextInRotation();
     if (standby == nullptr) break;
     bool no_connection_free = false;
-    auto result = RunOn(*standby, name, params, no_connection_free);
+    auto result = RunOn(*standby, name, params, std::nullopt, no_connection_free);
     if (result.ok()) return result;
     // Busy is not broken: the next standby or the primary takes this read.
     if (!no_connection_free && TargetUnavailable(result.status())) {
@@ -149,9 +151,10 @@ Result<PgResult> PgCluster::Read(std::string_view statement, const std::vector<P
 }
 
 Result<PgResult> PgCluster::ReadPrimary(std::string_view statement,
-                                        const std::vector<PgParam>& params) {
+                                        const std::vector<PgParam>& params,
+                                        std::optional<std::chrono::milliseconds> timeout) {
   bool no_connection_free = false;
-  return RunOn(*primary_, std::string(statement), params, no_connection_free);
+  return RunOn(*primary_, std::string(statement), params, timeout, no_connection_free);
 }
 
 void PgCluster::Check(Target& target) {

@@ -60,9 +60,10 @@ class PgCluster {
   // the primary.
   [[nodiscard]] Result<PgResult> Read(std::string_view statement,
                                       const std::vector<PgParam>& params);
-  // Runs a prepared statement on the primary only.
-  [[nodiscard]] Result<PgResult> ReadPrimary(std::string_view statement,
-                                             const std::vector<PgParam>& params);
+  // Runs a prepared statement on the primary only; `timeout` as in PgPool::Lease::ExecPrepared.
+  [[nodiscard]] Result<PgResult> ReadPrimary(
+      std::string_view statement, const std::vector<PgParam>& params,
+      std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
   // The primary first, then the standbys in DATABASE_READ_URLS order.
   std::vector<DbTargetState> States() const;
@@ -72,7 +73,9 @@ class PgCluster {
  private:
   struct Target;
   Result<PgResult> RunOn(Target& target, const std::string& statement,
-                         const std::vector<PgParam>& params, bool& no_connection_free);
+                         const std::vector<PgParam>& params,
+                         std::optional<std::chrono::milliseconds> timeout,
+                         bool& no_connection_free);
   Target* NextInRotation();
   void TakeOutOfRotation(Target& target, const Status& why);
   void CheckLoop();

@@ -148,6 +148,8 @@ bool Router::UsesDatabase(const Request& request) const {
   if (!match) return false;
   switch (match->endpoint) {
     case Endpoint::kIndex:
+    case Endpoint::kExplorerTwap:
+    case Endpoint::kExplorerAsset:
     case Endpoint::kDocs:
     case Endpoint::kDocsAsset:
     case Endpoint::kOpenApi:

@@ -187,6 +187,13 @@ TEST_F(RouterTest, PagesCarryTheirContentSecurityPolicy) {
   }
 }
 
+TEST_F(RouterTest, PagesAndFilesDoNotWaitForTheDatabase) {
+  for (const char* target : {"/", "/twap/568722", "/web/explorer.js", "/docs", "/docs/x.css"}) {
+    EXPECT_FALSE(router_.UsesDatabase(Make(http::verb::get, target))) << target;
+  }
+  EXPECT_TRUE(router_.UsesDatabase(Make(http::verb::get, "/api/v1/twaps/568722")));
+}
+
 TEST(DocsAssets, ServesOnlyTheListedFiles) {
   const std::string dir = ::testing::TempDir() + "/hltwap_docs_assets_test";
   std::filesystem::create_directories(dir);

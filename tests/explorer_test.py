@@ -28,6 +28,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ALICE = "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"
+# Dave's TWAPs traded a perpetual and a spot pair.
+DAVE = "0x00000000219ab540356cbb839cbe05303d7705fa"
 NOBODY = "0x000000000000000000000000000000000000beef"
 RANGE = {"start": "2025-11-01", "end": "2025-11-04"}
 # What the page sends for a date alone in "To": the whole day.
@@ -281,24 +283,56 @@ class Explorer(unittest.TestCase):
                 for missing in dataset["missing_ranges"][:3]:
                     self.assertIn(missing["start"], shown.text)
 
-    def test_export_downloads_what_the_api_sends(self):
-        status, headers, expected = api(
-            "/api/v1/export", {"wallet": ALICE, **API_RANGE, "format": "csv"})
-        self.open_list()
-        self.driver.find_element(By.CSS_SELECTOR, "#export button[data-format=csv]").click()
-        message = self.wait_for("#export-message[data-state]")
-        if status == 404:
-            self.assertIn("does not offer exports", message.text)
-            return
-        self.assertEqual(status, 200, expected[:500])
-        self.assertEqual(message.get_attribute("data-state"), "done", message.text)
+    def export(self, format_, market=""):
+        """Clicks a format's button and waits for the page to say how it went."""
+        Select(self.driver.find_element(By.ID, "export-market")).select_by_value(market)
+        self.driver.execute_script(
+            "document.getElementById('export-message').removeAttribute('data-state')")
+        self.driver.find_element(By.CSS_SELECTOR, f"#export button[data-format={format_}]").click()
+        return self.wait_for("#export-message[data-state]")
+
+    def assert_downloaded(self, headers, expected):
         disposition = headers.get("Content-Disposition", "")
+        self.assertIn("attachment", disposition)
         name = disposition.split("filename=", 1)[1].strip('"; ')
         path = os.path.join(self.downloads, name)
         self.wait_until(lambda: os.path.exists(path) and os.path.getsize(path) == len(expected),
                         f"the download of {name}")
         with open(path, "rb") as saved:
             self.assertEqual(saved.read(), expected)
+
+    def test_export_downloads_what_the_api_sends(self):
+        status, _, _ = api("/api/v1/export", {"wallet": ALICE, **API_RANGE, "format": "csv"})
+        self.open_list()
+        if status == 404:
+            self.assertIn("does not offer exports", self.export("csv").text)
+            return
+        for format_ in ("csv", "koinly"):
+            status, headers, expected = api(
+                "/api/v1/export", {"wallet": ALICE, **API_RANGE, "format": format_})
+            self.assertEqual(status, 200, expected[:500])
+            message = self.export(format_)
+            self.assertEqual(message.get_attribute("data-state"), "done", message.text)
+            self.assert_downloaded(headers, expected)
+
+    def test_awaken_asks_for_a_market_when_the_wallet_traded_both(self):
+        params = {"wallet": DAVE, **API_RANGE, "format": "awaken"}
+        status, _, refusal = api("/api/v1/export", params)
+        self.open("/", {"wallet": DAVE, **RANGE})
+        self.wait_for("#results[data-state=ready]")
+        if status == 404:
+            self.assertIn("does not offer exports", self.export("awaken").text)
+            return
+        self.assertEqual(status, 422, refusal[:500])
+        message = self.export("awaken")
+        self.assertEqual(message.get_attribute("data-state"), "error")
+        for issue in json.loads(refusal)["detail"]:
+            self.assertIn(issue["msg"], message.text)
+        status, headers, expected = api("/api/v1/export", {**params, "market": "spot"})
+        self.assertEqual(status, 200, expected[:500])
+        message = self.export("awaken", market="spot")
+        self.assertEqual(message.get_attribute("data-state"), "done", message.text)
+        self.assert_downloaded(headers, expected)
 
     # One TWAP ---------------------------------------------------------------------------------
 

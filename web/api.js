@@ -87,7 +87,13 @@ function filename(contentDisposition) {
 export async function download(path, params) {
   const response = await request(path, params);
   if (!response.ok) throw await failure(response);
-  const blob = await response.blob();
+  let blob;
+  try {
+    blob = await response.blob();
+  } catch {
+    // The server ends a streamed file early on a failure, so that no cut file looks whole.
+    throw new ApiError(0, "The file was cut off before its end; nothing was saved. Try again.");
+  }
   const name = filename(response.headers.get("Content-Disposition"));
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);

@@ -189,7 +189,8 @@ class ListView {
       const file = await download("api/v1/export", {
         ...this.query,
         format,
-        level: $("#export-level").value,
+        // Awaken and Koinly files list fills; only the plain CSV has a per-TWAP layout.
+        level: format === "csv" ? $("#export-level").value : null,
         market: $("#export-market").value,
       });
       setMessage(message, `Downloaded ${file.name} (${file.size} bytes).`);

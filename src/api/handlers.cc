@@ -19,6 +19,8 @@ bool IsUnavailable(const Status& status) {
   return status.kind() == ErrorKind::kConnection || status.kind() == ErrorKind::kRetryable;
 }
 
+}  // namespace
+
 // Runs a prepared statement on a pooled connection. Connections that went stale while idle
 // without the pool seeing it (a silent network failure) are replaced, so a request after an
 // outage fails only when no healthy connection can be made.
@@ -56,6 +58,8 @@ bool HasNul(std::string_view text) {
 std::string SqlTimestamp(int64_t micros) {
   return FormatTimestampUtc(std::clamp(micros, kMinTimestampMicros, kMaxTimestampMicros));
 }
+
+namespace {
 
 void WriteListHeader(JsonWriter& w, const TwapsQuery& q) {
   w.BeginObject();

@@ -2,10 +2,14 @@
 // database is reached through the pool, whose waits are all bounded.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/http_types.h"
 #include "api/query_params.h"
+#include "common/status.h"
 #include "db/pool.h"
 
 namespace hltwap::api {
@@ -18,5 +22,20 @@ Response HandleGetTwap(PgPool& pool, std::string_view twap_id);
 Response HandleTwapFills(PgPool& pool, std::string_view twap_id, const QueryParams& params);
 // GET /healthz
 Response HandleHealth(PgPool& pool);
+
+// Shared by the handlers of every endpoint.
+
+// Runs a prepared statement on a pooled connection, replacing connections that went stale while
+// idle, so a request fails only when no healthy connection can be made.
+[[nodiscard]] Result<PgResult> RunStatement(PgPool& pool, std::string_view name,
+                                            const std::vector<PgParam>& params);
+// The response to a failed statement of the endpoint `what`: 503 while the database cannot be
+// reached, else a 500 that says nothing of its cause (the log line has it, masked).
+Response DatabaseFailure(const Status& status, std::string_view what);
+// True when `text` holds NUL, which the database cannot hold in text: such a value matches
+// nothing.
+bool HasNul(std::string_view text);
+// `micros` as a timestamp parameter, clamped to the range PostgreSQL and ISO-8601 share.
+std::string SqlTimestamp(int64_t micros);
 
 }  // namespace hltwap::api

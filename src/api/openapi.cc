@@ -20,6 +20,7 @@ constexpr std::string_view kOpenApiJson = R"json(
   },
   "tags": [
     {"name": "twaps", "description": "TWAP orders, their status rows and their fills"},
+    {"name": "wallets", "description": "A wallet's totals"},
     {"name": "operations", "description": "Health, metrics and documentation"}
   ],
   "paths": {
@@ -84,6 +85,28 @@ constexpr std::string_view kOpenApiJson = R"json(
           "200": {"description": "One page of the TWAP's fills.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FillsPage"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "404": {"description": "The TWAP has neither a status row nor a fill: `{\"detail\": \"TWAP <id> not found\"}`.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+          "413": {"$ref": "#/components/responses/ContentTooLarge"},
+          "422": {"$ref": "#/components/responses/ValidationError"},
+          "431": {"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"},
+          "503": {"$ref": "#/components/responses/DatabaseUnavailable"}
+        }
+      }
+    },
+    "/api/v1/wallets/{wallet}/summary": {
+      "get": {
+        "tags": ["wallets"],
+        "operationId": "wallet_summary",
+        "summary": "A wallet's TWAPs and fills in a time range, in totals",
+        "description": "Each TWAP of `wallet` with a status row in the window counts once, with its latest row there (as `GET /api/v1/twaps` shows it): TWAPs by status, and by asset with Σ requested size, Σ executed size and Σ executed notional. The wallet's fills whose own `time` is in the window: count, Σ size, Σ px × sz and Σ closed PnL by asset (coin), Σ fee by fee token. `first_activity` / `last_activity`: the earliest and latest status row or fill in the window. Decimals are exact NUMERIC sums as strings (a null term adds nothing; a sum of nulls only is null); lists are sorted by their key in byte order, null last. A wallet without data in the window answers zero counts, empty lists and null activity. One database snapshot.",
+        "parameters": [
+          {"name": "wallet", "in": "path", "required": true, "description": "Wallet address (matched case-insensitively: it is lowercased).", "schema": {"type": "string", "title": "Wallet"}, "example": "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"},
+          {"name": "start", "in": "query", "required": true, "description": "Window start, inclusive, as for `GET /api/v1/twaps`.", "schema": {"type": "string", "format": "date-time", "title": "Start"}, "example": "2025-01-01T00:00:00Z"},
+          {"name": "end", "in": "query", "required": true, "description": "Window end, inclusive; not earlier than `start`.", "schema": {"type": "string", "format": "date-time", "title": "End"}, "example": "2025-12-31T23:59:59.999999Z"}
+        ],
+        "responses": {
+          "200": {"description": "The wallet's totals in the window.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WalletSummary"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},
           "422": {"$ref": "#/components/responses/ValidationError"},
@@ -308,6 +331,86 @@ constexpr std::string_view kOpenApiJson = R"json(
           "next_cursor": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Next Cursor", "description": "Pass as `cursor` for the next page; null on the last page."}
         },
         "required": ["twap_id", "fills", "next_cursor"]
+      },
+      "WalletSummary": {
+        "type": "object",
+        "title": "WalletSummary",
+        "properties": {
+          "wallet": {"type": "string", "title": "Wallet", "description": "The wallet asked for, lowercased."},
+          "start": {"type": "string", "format": "date-time", "title": "Start"},
+          "end": {"type": "string", "format": "date-time", "title": "End"},
+          "first_activity": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "First Activity", "description": "The earliest status row or fill of the wallet in the window; null when there is none."},
+          "last_activity": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Last Activity"},
+          "twaps": {
+            "type": "object",
+            "title": "WalletTwaps",
+            "description": "The wallet's TWAPs with a status row in the window, each once, from its latest row there.",
+            "properties": {
+              "count": {"type": "integer", "minimum": 0, "title": "Count"},
+              "by_status": {"type": "array", "items": {"$ref": "#/components/schemas/StatusCount"}, "title": "By Status"},
+              "by_asset": {"type": "array", "items": {"$ref": "#/components/schemas/AssetTwapTotals"}, "title": "By Asset"}
+            },
+            "required": ["count", "by_status", "by_asset"]
+          },
+          "fills": {
+            "type": "object",
+            "title": "WalletFills",
+            "description": "The wallet's fills whose time is in the window.",
+            "properties": {
+              "count": {"type": "integer", "minimum": 0, "title": "Count"},
+              "by_asset": {"type": "array", "items": {"$ref": "#/components/schemas/AssetFillTotals"}, "title": "By Asset"},
+              "fees_by_token": {"type": "array", "items": {"$ref": "#/components/schemas/FeeTotals"}, "title": "Fees By Token"}
+            },
+            "required": ["count", "by_asset", "fees_by_token"]
+          }
+        },
+        "required": ["wallet", "start", "end", "first_activity", "last_activity", "twaps", "fills"]
+      },
+      "StatusCount": {
+        "type": "object",
+        "title": "StatusCount",
+        "properties": {
+          "status": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Status"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count", "description": "TWAPs whose latest row in the window has this status."}
+        },
+        "required": ["status", "count"]
+      },
+      "AssetTwapTotals": {
+        "type": "object",
+        "title": "AssetTwapTotals",
+        "description": "The TWAPs whose latest row in the window has this asset.",
+        "properties": {
+          "asset": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Asset"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count"},
+          "size_requested": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Size Requested", "description": "Σ requested size."},
+          "size_executed": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Size Executed", "description": "Σ executed size."},
+          "notional_executed": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Notional Executed", "description": "Σ executed notional."}
+        },
+        "required": ["asset", "count", "size_requested", "size_executed", "notional_executed"]
+      },
+      "AssetFillTotals": {
+        "type": "object",
+        "title": "AssetFillTotals",
+        "description": "The fills of one coin.",
+        "properties": {
+          "asset": {"type": "string", "title": "Asset"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count"},
+          "size": {"type": "string", "title": "Size", "description": "Σ sz."},
+          "notional": {"type": "string", "title": "Notional", "description": "Σ px × sz."},
+          "closed_pnl": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Closed Pnl", "description": "Σ closed_pnl (null when no fill has one)."}
+        },
+        "required": ["asset", "count", "size", "notional", "closed_pnl"]
+      },
+      "FeeTotals": {
+        "type": "object",
+        "title": "FeeTotals",
+        "description": "The fills that paid their fee in one token (null: fills without a fee token).",
+        "properties": {
+          "fee_token": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee Token"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count"},
+          "fee": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee", "description": "Σ fee (negative: rebates exceed fees); null when no fill has one."}
+        },
+        "required": ["fee_token", "count", "fee"]
       },
       "LastIngested": {
         "type": "object",

@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "api/summary_handler.h"
 #include "common/text.h"
 
 namespace hltwap::api {
@@ -23,6 +24,9 @@ constexpr std::string_view kRouteTwaps = "/api/v1/twaps";
 constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
 constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
 constexpr std::string_view kFillsSuffix = "/fills";
+constexpr std::string_view kRouteWallets = "/api/v1/wallets";
+constexpr std::string_view kRouteWalletSummary = "/api/v1/wallets/{wallet}/summary";
+constexpr std::string_view kSummarySuffix = "/summary";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 
 constexpr std::string_view kAllowedMethods = "GET";
@@ -37,12 +41,13 @@ enum class Endpoint {
   kTwaps,
   kTwap,
   kTwapFills,
+  kWalletSummary,
 };
 
 struct Match {
   Endpoint endpoint;
   std::string_view route;
-  std::string path_param;  // twap_id or asset
+  std::string path_param;  // twap_id, wallet or asset
 };
 
 // Matches the percent-decoded path, as Starlette does: a path parameter is one segment, so an
@@ -75,6 +80,9 @@ std::optional<Match> MatchPath(std::string_view path) {
   if (auto id = one_segment_after(kRouteTwaps)) return Match{Endpoint::kTwap, kRouteTwap, *id};
   if (auto id = one_segment_between(kRouteTwaps, kFillsSuffix)) {
     return Match{Endpoint::kTwapFills, kRouteTwapFills, *id};
+  }
+  if (auto wallet = one_segment_between(kRouteWallets, kSummarySuffix)) {
+    return Match{Endpoint::kWalletSummary, kRouteWalletSummary, *wallet};
   }
   if (auto asset = one_segment_after(kRouteDocs)) {
     return Match{Endpoint::kDocsAsset, kRouteDocsAsset, *asset};
@@ -197,6 +205,9 @@ Response Router::Route(const Request& request) const {
     case Endpoint::kTwap: r = HandleGetTwap(pool_, match->path_param); break;
     case Endpoint::kTwapFills:
       r = HandleTwapFills(pool_, match->path_param, Params(*target));
+      break;
+    case Endpoint::kWalletSummary:
+      r = HandleWalletSummary(pool_, match->path_param, Params(*target));
       break;
   }
   r.route = match->route;

@@ -1,0 +1,16 @@
+// GET /api/v1/wallets/{wallet}/summary: a wallet's TWAPs and fills in a window, in totals.
+#pragma once
+
+#include <string_view>
+
+#include "api/http_types.h"
+#include "api/query_params.h"
+#include "db/pool.h"
+
+namespace hltwap::api {
+
+// `wallet` is the path segment as sent (decoded); it is normalised as the list endpoint's
+// `wallet` parameter is. A wallet without data in the window gets zero counts and empty lists.
+Response HandleWalletSummary(PgPool& pool, std::string_view wallet, const QueryParams& params);
+
+}  // namespace hltwap::api

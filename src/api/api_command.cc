@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "api/coverage_handler.h"
 #include "api/docs.h"
 #include "api/metrics.h"
 #include "api/queries.h"
@@ -46,7 +47,8 @@ int RunApi(const ApiFlags& flags) {
                   DescribeConninfo(pool_options.conninfo), pool_options.max_size);
   PgPool pool(std::move(pool_options));
   api::Metrics metrics;
-  const api::Router router(pool, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
+  const api::Router router(pool, metrics, assets,
+                           {config->cors_origins, HLTWAP_VERSION, api::CoverageDatasets(*config)});
   const Status served = api::RunServer(server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
   return kExitOk;
@@ -58,7 +60,8 @@ void AddApiCommand(CLI::App& app, int& exit_code) {
   auto* api = app.add_subcommand(
       "api",
       "Serve the HTTP JSON API: GET /api/v1/twaps, /api/v1/twaps/{twap_id}, "
-      "/api/v1/wallets/{wallet}/summary, /healthz, /metrics, /openapi.json, /docs");
+      "/api/v1/wallets/{wallet}/summary, /api/v1/coverage, /healthz, /metrics, /openapi.json, "
+      "/docs");
   auto flags = std::make_shared<ApiFlags>();
   api->add_option("--host", flags->host, "Address to listen on (default: API_HOST, else 0.0.0.0)");
   api->add_option("--port", flags->port, "Port to listen on (default: API_PORT, else 8000)")

@@ -21,6 +21,7 @@ constexpr std::string_view kOpenApiJson = R"json(
   "tags": [
     {"name": "twaps", "description": "TWAP orders, their status rows and their fills"},
     {"name": "wallets", "description": "A wallet's totals"},
+    {"name": "coverage", "description": "Which data hours are ingested, which are missing, which objects failed"},
     {"name": "operations", "description": "Health, metrics and documentation"}
   ],
   "paths": {
@@ -106,6 +107,27 @@ constexpr std::string_view kOpenApiJson = R"json(
         ],
         "responses": {
           "200": {"description": "The wallet's totals in the window.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WalletSummary"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+          "413": {"$ref": "#/components/responses/ContentTooLarge"},
+          "422": {"$ref": "#/components/responses/ValidationError"},
+          "431": {"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"},
+          "503": {"$ref": "#/components/responses/DatabaseUnavailable"}
+        }
+      }
+    },
+    "/api/v1/coverage": {
+      "get": {
+        "tags": ["coverage"],
+        "operationId": "coverage",
+        "summary": "Which data hours of each dataset are ingested, missing or failed",
+        "description": "From the ingest log: for each dataset (`twap_statuses` under `AWS_S3_PREFIX`, `fills` under `AWS_S3_FILLS_PREFIX`; a key belongs to the longest prefix that starts it) the data hours its objects' keys name (`YYYY/MM/DD/HH/`, `date=YYYY-MM-DD/hour=HH/` and `YYYYMMDD/H.parquet` name an hour; `YYYY/MM/DD/` and `date=YYYY-MM-DD/` without an hour the whole day; any other key is of unknown layout, never guessed). Hours are UTC; a window's hours run from the hour of `start` to the hour of `end`, both included; without a window, each dataset's first to last ingested hour. `complete`: no hour of that range lacks an ingested object, no failed object lies in it and no failed object has an unknown layout (and, without a window, something was ingested). Lists are bounded (100 missing ranges, 100 failures, 20 keys); the counts beside them are exact. `hltwap coverage --format json` prints the same body.",
+        "parameters": [
+          {"name": "start", "in": "query", "required": false, "description": "Window start, inclusive (forms as for `GET /api/v1/twaps`); only together with `end`.", "schema": {"type": "string", "format": "date-time", "title": "Start"}, "example": "2025-01-01T00:00:00Z"},
+          {"name": "end", "in": "query", "required": false, "description": "Window end, inclusive; only together with `start`, not earlier than it.", "schema": {"type": "string", "format": "date-time", "title": "End"}, "example": "2025-12-31T23:59:59.999999Z"}
+        ],
+        "responses": {
+          "200": {"description": "The coverage of each dataset.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coverage"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -411,6 +433,70 @@ constexpr std::string_view kOpenApiJson = R"json(
           "fee": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee", "description": "Σ fee (negative: rebates exceed fees); null when no fill has one."}
         },
         "required": ["fee_token", "count", "fee"]
+      },
+      "Coverage": {
+        "type": "object",
+        "title": "Coverage",
+        "properties": {
+          "start": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Start", "description": "The window asked for, normalised; null without one."},
+          "end": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "End"},
+          "datasets": {"type": "array", "items": {"$ref": "#/components/schemas/DatasetCoverage"}, "title": "Datasets"},
+          "other_objects": {"$ref": "#/components/schemas/OtherObjects"}
+        },
+        "required": ["start", "end", "datasets", "other_objects"]
+      },
+      "DatasetCoverage": {
+        "type": "object",
+        "title": "DatasetCoverage",
+        "properties": {
+          "dataset": {"type": "string", "enum": ["twap_statuses", "fills"], "title": "Dataset"},
+          "prefix": {"type": "string", "title": "Prefix", "description": "The configured key prefix."},
+          "first_hour": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "First Hour", "description": "The first hour an ingested object covers, whatever the window; null when none."},
+          "last_hour": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Last Hour", "description": "The start of the last hour an ingested object covers."},
+          "objects_ingested": {"type": "integer", "minimum": 0, "title": "Objects Ingested", "description": "Objects loaded without error whose hours meet the range."},
+          "complete": {"type": "boolean", "title": "Complete"},
+          "missing_hours": {"type": "integer", "minimum": 0, "title": "Missing Hours", "description": "Hours of the range without an ingested object (an hour of a failed object included)."},
+          "missing_range_count": {"type": "integer", "minimum": 0, "title": "Missing Range Count", "description": "How many runs of consecutive missing hours there are; `missing_ranges` lists the first 100."},
+          "missing_ranges": {"type": "array", "items": {"$ref": "#/components/schemas/MissingRange"}, "maxItems": 100, "title": "Missing Ranges"},
+          "failed_objects": {"type": "integer", "minimum": 0, "title": "Failed Objects", "description": "Objects whose latest attempt failed and whose hours meet the range, and failed objects of unknown layout."},
+          "failures": {"type": "array", "items": {"$ref": "#/components/schemas/FailedObject"}, "maxItems": 100, "title": "Failures", "description": "The first 100 failed objects by key."},
+          "unknown_layout": {"type": "integer", "minimum": 0, "title": "Unknown Layout", "description": "Objects whose key names no hour in a known layout, whatever the range."},
+          "unknown_layout_keys": {"type": "array", "items": {"type": "string"}, "maxItems": 20, "title": "Unknown Layout Keys", "description": "The first 20 of them by key."},
+          "last_success_at": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Last Success At", "description": "When an object of the dataset was last loaded without error (the latest ingested_at of such an object); null when none was."}
+        },
+        "required": ["dataset", "prefix", "first_hour", "last_hour", "objects_ingested", "complete", "missing_hours", "missing_range_count", "missing_ranges", "failed_objects", "failures", "unknown_layout", "unknown_layout_keys", "last_success_at"]
+      },
+      "MissingRange": {
+        "type": "object",
+        "title": "MissingRange",
+        "properties": {
+          "start": {"type": "string", "format": "date-time", "title": "Start", "description": "The first missing hour."},
+          "end": {"type": "string", "format": "date-time", "title": "End", "description": "The start of the last missing hour (inclusive)."},
+          "hours": {"type": "integer", "minimum": 1, "title": "Hours"}
+        },
+        "required": ["start", "end", "hours"]
+      },
+      "FailedObject": {
+        "type": "object",
+        "title": "FailedObject",
+        "properties": {
+          "key": {"type": "string", "title": "Key"},
+          "error": {"type": "string", "title": "Error", "description": "The logged error: one line, secrets masked."},
+          "at": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "At", "description": "When the failure was logged."}
+        },
+        "required": ["key", "error", "at"]
+      },
+      "OtherObjects": {
+        "type": "object",
+        "title": "OtherObjects",
+        "description": "Logged objects of no dataset: local files (`file://…`) and keys under no configured prefix.",
+        "properties": {
+          "objects": {"type": "integer", "minimum": 0, "title": "Objects"},
+          "local_files": {"type": "integer", "minimum": 0, "title": "Local Files"},
+          "failed_objects": {"type": "integer", "minimum": 0, "title": "Failed Objects"},
+          "keys": {"type": "array", "items": {"type": "string"}, "maxItems": 20, "title": "Keys", "description": "The first 20 by key."}
+        },
+        "required": ["objects", "local_files", "failed_objects", "keys"]
       },
       "LastIngested": {
         "type": "object",

@@ -10,6 +10,7 @@ std::vector<PreparedStatement> ApiStatements() {
       {std::string(kTwapFillsName), std::string(sql::kTwapFills)},
       {std::string(kLastIngestedName), std::string(sql::kLastIngested)},
       {std::string(kWalletSummaryName), std::string(sql::kWalletSummary)},
+      {std::string(kCoverageObjectsName), std::string(sql::kCoverageObjects)},
   };
 }
 

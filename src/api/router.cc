@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/url/parse.hpp>
 
+#include "api/coverage_handler.h"
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/json_writer.h"
@@ -27,6 +28,7 @@ constexpr std::string_view kFillsSuffix = "/fills";
 constexpr std::string_view kRouteWallets = "/api/v1/wallets";
 constexpr std::string_view kRouteWalletSummary = "/api/v1/wallets/{wallet}/summary";
 constexpr std::string_view kSummarySuffix = "/summary";
+constexpr std::string_view kRouteCoverage = "/api/v1/coverage";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 
 constexpr std::string_view kAllowedMethods = "GET";
@@ -42,6 +44,7 @@ enum class Endpoint {
   kTwap,
   kTwapFills,
   kWalletSummary,
+  kCoverage,
 };
 
 struct Match {
@@ -61,6 +64,7 @@ std::optional<Match> MatchPath(std::string_view path) {
   for (const auto& [route, endpoint] : kExact) {
     if (path == route) return Match{endpoint, route, {}};
   }
+  if (path == kRouteCoverage) return Match{Endpoint::kCoverage, kRouteCoverage, {}};
   // The segment between prefix + "/" and suffix, when the path is exactly that.
   const auto one_segment_between = [&](std::string_view prefix,
                                        std::string_view suffix) -> std::optional<std::string> {
@@ -208,6 +212,9 @@ Response Router::Route(const Request& request) const {
       break;
     case Endpoint::kWalletSummary:
       r = HandleWalletSummary(pool_, match->path_param, Params(*target));
+      break;
+    case Endpoint::kCoverage:
+      r = HandleCoverage(pool_, options_.coverage_datasets, Params(*target));
       break;
   }
   r.route = match->route;

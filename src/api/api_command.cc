@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "api/coverage_handler.h"
 #include "api/docs.h"
 #include "api/explorer.h"
 #include "api/metrics.h"
@@ -68,7 +69,7 @@ int RunApi(const ApiFlags& flags) {
   PgCluster cluster(std::move(cluster_options));
   api::Metrics metrics;
   const api::Router router(cluster, metrics, assets, explorer,
-                           {config->cors_origins, HLTWAP_VERSION});
+                           {config->cors_origins, HLTWAP_VERSION, api::CoverageDatasets(*config)});
   const Status served = api::RunServer(server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
   return kExitOk;
@@ -79,8 +80,9 @@ int RunApi(const ApiFlags& flags) {
 void AddApiCommand(CLI::App& app, int& exit_code) {
   auto* api = app.add_subcommand(
       "api",
-      "Serve the HTTP JSON API (GET /api/v1/twaps, /api/v1/twaps/{twap_id}, /healthz, /metrics, "
-      "/openapi.json, /docs) and the explorer page at /");
+      "Serve the HTTP JSON API (GET /api/v1/twaps, /api/v1/twaps/{twap_id}, "
+      "/api/v1/wallets/{wallet}/summary, /api/v1/coverage, /healthz, /metrics, /openapi.json, "
+      "/docs) and the explorer page at /");
   auto flags = std::make_shared<ApiFlags>();
   api->add_option("--host", flags->host, "Address to listen on (default: API_HOST, else 0.0.0.0)");
   api->add_option("--port", flags->port, "Port to listen on (default: API_PORT, else 8000)")

@@ -25,6 +25,8 @@ bool IsUnavailable(const Status& status) {
   return status.kind() == ErrorKind::kConnection || status.kind() == ErrorKind::kRetryable;
 }
 
+}  // namespace
+
 // 503 while the database cannot be reached; any other failure is a 500 that says nothing
 // about its cause (the log line has it, masked).
 Response DatabaseFailure(const Status& status, std::string_view what) {
@@ -44,6 +46,8 @@ bool HasNul(std::string_view text) {
 std::string SqlTimestamp(int64_t micros) {
   return FormatTimestampUtc(std::clamp(micros, kMinTimestampMicros, kMaxTimestampMicros));
 }
+
+namespace {
 
 void WriteListHeader(JsonWriter& w, const TwapsQuery& q) {
   w.BeginObject();

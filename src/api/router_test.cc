@@ -86,6 +86,13 @@ TEST_F(RouterTest, RoutesByTemplate) {
       {"/twap/1/fills", 404, "unmatched", "application/json"},
       {"/web/uplot/uPlot.min.css", 404, "unmatched", "application/json"},
       {"/api/v1/twaps?wallet=%zz", 400, "unmatched", "application/json"},
+      {"/api/v1/wallets/0xAB/summary?start=2025-11-01&end=2025-11-02", 200,
+       "/api/v1/wallets/{wallet}/summary", "application/json"},
+      {"/api/v1/wallets/0xab/summary", 422, "/api/v1/wallets/{wallet}/summary", "application/json"},
+      {"/api/v1/wallets/0xab", 404, "unmatched", "application/json"},
+      {"/api/v1/wallets/a/b/summary", 404, "unmatched", "application/json"},
+      {"/api/v1/coverage", 200, "/api/v1/coverage", "application/json"},
+      {"/api/v1/coverage?start=2025-11-01", 422, "/api/v1/coverage", "application/json"},
   };
   for (const auto& c : cases) {
     const Response r = Get(c.target);

@@ -265,23 +265,52 @@ class Explorer(unittest.TestCase):
 
     def test_coverage_of_the_range_is_shown(self):
         status, coverage = api_json("/api/v1/coverage", API_RANGE)
+        self.assertEqual(status, 200, coverage)
         self.open_list()
         body = self.wait_for("#coverage-body:not([data-state=loading])")
-        if status == 404:
-            self.assertIn("does not report coverage", body.text)
-            return
-        self.assertEqual(status, 200, coverage)
-        self.assertEqual(body.get_attribute("data-state"), "ready")
+        self.assertEqual(body.get_attribute("data-state"), "ready", body.text)
+        self.assertIn(f"Hours from {coverage['start']} through {coverage['end']}", body.text)
+        self.assertEqual(len(coverage["datasets"]), 2)
         for dataset in coverage["datasets"]:
             shown = self.driver.find_element(
                 By.CSS_SELECTOR, f"#coverage [data-dataset='{dataset['dataset']}']")
             verdict = shown.find_element(By.TAG_NAME, "h3").text
+            shown.find_element(By.TAG_NAME, "summary").click()  # the details, by a user's click
+            self.wait_until(lambda: shown.find_element(By.TAG_NAME, "dl").is_displayed(), "details")
             if dataset["complete"]:
-                self.assertIn("complete", verdict)
+                self.assertTrue(verdict.endswith(": complete"), verdict)
             else:
-                self.assertIn(f"{dataset['missing_hours']} hours missing", verdict)
-                for missing in dataset["missing_ranges"][:3]:
-                    self.assertIn(missing["start"], shown.text)
+                self.assertIn(f"incomplete: {dataset['missing_hours']} hours missing", verdict)
+                for missing in dataset["missing_ranges"]:
+                    self.assertIn(f"{missing['start']} – {missing['end']} ({missing['hours']} h)",
+                                  shown.text)
+        # The sample is loaded from local files: said, with their keys.
+        other = coverage["other_objects"]
+        self.assertEqual(other["local_files"], 2)
+        shown = self.driver.find_element(By.CSS_SELECTOR, "#coverage [data-dataset=other]").text
+        self.assertIn(f"Other objects: {other['objects']}, of which 2 local files", shown)
+        for key in other["keys"]:
+            self.assertIn(key, shown)
+
+    def test_totals_of_the_range_are_the_wallet_summary(self):
+        status, summary = api_json(f"/api/v1/wallets/{ALICE}/summary", API_RANGE)
+        self.assertEqual(status, 200, summary)
+        self.open_list(limit=2)
+        self.wait_for("#totals[data-state=ready]")
+        text = self.text("#totals-text")
+        self.assertIn(f"{summary['twaps']['count']} TWAPs: ", text)
+        self.assertIn(f"{summary['fills']['count']} fills.", text)
+        for fee in summary["fills"]["fees_by_token"]:
+            self.assertIn(f"{fee['fee']} {fee['fee_token']}", text)
+        for twaps in summary["twaps"]["by_asset"]:
+            row = self.driver.find_element(By.CSS_SELECTOR, f"#totals-table tr[data-asset='{twaps['asset']}']")
+            cells = self.cells(row)
+            self.assertEqual(cells[:5], [twaps["asset"], str(twaps["count"]), twaps["size_requested"],
+                                         twaps["size_executed"], twaps["notional_executed"]])
+        for fills in summary["fills"]["by_asset"]:
+            row = self.driver.find_element(By.CSS_SELECTOR, f"#totals-table tr[data-asset='{fills['asset']}']")
+            self.assertEqual(self.cells(row)[5:], [str(fills["count"]), fills["size"], fills["notional"],
+                                                   fills["closed_pnl"]])
 
     def export(self, format_, market=""):
         """Clicks a format's button and waits for the page to say how it went."""

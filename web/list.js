@@ -4,7 +4,7 @@ import { ApiError, download, getJson, pageUrl } from "./api.js";
 import { $, duration, el, fees, fillRows, setError, setMessage, show, sideName, time } from "./dom.js";
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const MAX_LISTED = 50;  // missing ranges, failures and keys listed per dataset
+const MAX_LISTED = 20;  // missing ranges, failures and keys listed per dataset
 const DATASET_NAMES = { twap_statuses: "TWAP statuses", fills: "Slice fills" };
 
 // A date alone in "To" means through that whole day; the API would read it as its midnight.
@@ -85,6 +85,7 @@ class ListView {
     }
     this.load();
     this.loadCoverage();
+    this.loadTotals();
   }
 
   async load() {
@@ -167,8 +168,11 @@ class ListView {
     const body = $("#coverage-body");
     try {
       const coverage = await getJson("api/v1/coverage", { start: this.query.start, end: this.query.end });
-      body.replaceChildren(...coverage.datasets.map(datasetCoverage));
-      if (coverage.datasets.length === 0) body.replaceChildren(el("p", { text: "No dataset is reported." }));
+      body.replaceChildren(
+        el("p", { text: `Hours from ${coverage.start} through ${coverage.end}.` }),
+        ...coverage.datasets.map(datasetCoverage),
+        otherObjects(coverage.other_objects) || "",
+      );
       body.dataset.state = "ready";
     } catch (error) {
       const text = error instanceof ApiError && error.status === 404 && error.message === "Not Found"
@@ -177,6 +181,53 @@ class ListView {
       body.replaceChildren(el("p", { text }));
       body.dataset.state = "error";
     }
+  }
+
+  // The wallet's totals over the whole range (every page, every asset), when the server has them.
+  async loadTotals() {
+    const panel = $("#totals");
+    let summary;
+    try {
+      summary = await getJson(`api/v1/wallets/${encodeURIComponent(this.query.wallet)}/summary`, {
+        start: this.query.start,
+        end: this.query.end,
+      });
+    } catch {
+      panel.hidden = true;  // the list says what went wrong with the query
+      return;
+    }
+    const counts = (items, key) => items.map((i) => `${i.count} ${i[key]}`).join(", ");
+    const parts = [`${summary.twaps.count} TWAPs${summary.twaps.count ? `: ${counts(summary.twaps.by_status, "status")}` : ""}.`];
+    parts.push(`${summary.fills.count} fills.`);
+    if (summary.fills.fees_by_token.length) {
+      parts.push(`Fees: ${summary.fills.fees_by_token.map((f) => `${f.fee} ${f.fee_token}`).join(", ")}.`);
+    }
+    if (summary.first_activity) {
+      parts.push(`Activity from ${summary.first_activity} to ${summary.last_activity}.`);
+    }
+    $("#totals-text").textContent = parts.join(" ");
+
+    const assets = new Map();
+    const entry = (asset) => assets.get(asset) || assets.set(asset, {}).get(asset);
+    for (const t of summary.twaps.by_asset) entry(t.asset).twaps = t;
+    for (const f of summary.fills.by_asset) entry(f.asset).fills = f;
+    fillRows($("#totals-table"), [...assets].map(([asset, { twaps, fills }]) => ({
+      attrs: { "data-asset": asset },
+      cells: [
+        show(asset),
+        twaps ? String(twaps.count) : "0",
+        show(twaps && twaps.size_requested),
+        show(twaps && twaps.size_executed),
+        show(twaps && twaps.notional_executed),
+        fills ? String(fills.count) : "0",
+        show(fills && fills.size),
+        show(fills && fills.notional),
+        show(fills && fills.closed_pnl),
+      ],
+    })));
+    $("#totals-table").hidden = assets.size === 0;
+    panel.hidden = false;
+    panel.dataset.state = "ready";
   }
 
   async export(format) {
@@ -219,32 +270,49 @@ function datasetCoverage(d) {
   const name = DATASET_NAMES[d.dataset] || d.dataset;
   const facts = [];
   const fact = (term, ...value) => facts.push(el("dt", { text: term }), el("dd", {}, ...value));
+  const problems = [];
+  if (d.missing_hours) problems.push(`${d.missing_hours} hours missing`);
+  if (d.failed_objects) problems.push(`${d.failed_objects} failed objects`);
   const verdict = d.complete
     ? el("strong", { class: "complete", text: "complete" })
-    : el("strong", { class: "incomplete", text: `incomplete: ${d.missing_hours} hours missing` });
+    : el("strong", { class: "incomplete", text: `incomplete${problems.length ? `: ${problems.join(", ")}` : ""}` });
 
-  if (d.missing_ranges && d.missing_ranges.length) {
-    fact("Missing hours", listOf(d.missing_ranges, (r) => `${r.start} – ${r.end} (${r.hours} h)`));
+  if (d.missing_ranges.length) {
+    fact("Missing hours (each named by its start, UTC)",
+      listOf(d.missing_ranges, (r) => `${r.start} – ${r.end} (${r.hours} h)`, d.missing_range_count));
   }
   if (d.failed_objects) {
-    fact("Failed objects", `${d.failed_objects}`,
-      listOf(d.failures || [], (f) => `${f.key}: ${f.error} (${f.at})`));
+    fact("Failed objects", listOf(d.failures, (f) => `${f.key}: ${f.error} (${show(f.at)})`, d.failed_objects));
   }
   if (d.unknown_layout) {
-    fact("Objects of unknown layout", `${d.unknown_layout}`, listOf(d.unknown_layout_keys || [], (k) => k));
+    fact("Objects whose key names no hour", listOf(d.unknown_layout_keys, (k) => k, d.unknown_layout));
   }
-  fact("Hours ingested", `${show(d.first_hour)} – ${show(d.last_hour)}`);
-  fact("Objects ingested", show(d.objects_ingested));
+  fact("Hours ingested", d.first_hour ? `${d.first_hour} – ${d.last_hour}` : "none");
+  fact("Objects ingested in the range", String(d.objects_ingested));
   fact("Last successful ingest", show(d.last_success_at));
   return el("div", { class: "dataset", "data-dataset": d.dataset, "data-complete": String(d.complete) },
-    el("h3", {}, `${name}: `, verdict),
-    el("dl", { class: "facts" }, facts));
+    el("h3", {}, `${name} (${d.prefix}): `, verdict),
+    el("details", {},
+      el("summary", { text: "Details" }),
+      el("dl", { class: "facts" }, facts)));
 }
 
-function listOf(items, text) {
+// Objects of no dataset (local files, other prefixes) say where data came from besides S3.
+function otherObjects(o) {
+  if (!o || !o.objects) return null;
+  return el("div", { class: "dataset", "data-dataset": "other" },
+    el("h3", { text: `Other objects: ${o.objects}, of which ${o.local_files} local files and ` +
+      `${o.failed_objects} failed` }),
+    el("p", { class: "hint", text: "Loaded from local files or keys under no dataset's prefix; " +
+      "their hours are not counted above." }),
+    listOf(o.keys, (k) => k, o.objects));
+}
+
+// A list of the first items; `total` counts them all (the API bounds its lists).
+function listOf(items, text, total = items.length) {
   const shown = items.slice(0, MAX_LISTED).map((item) => el("li", { text: text(item) }));
-  if (items.length > MAX_LISTED) shown.push(el("li", { text: `and ${items.length - MAX_LISTED} more` }));
-  return shown.length ? el("ul", { class: "compact" }, shown) : null;
+  if (total > shown.length) shown.push(el("li", { text: `and ${total - shown.length} more` }));
+  return shown.length ? el("ul", { class: "compact" }, shown) : String(total);
 }
 
 export function showList(search) {

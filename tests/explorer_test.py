@@ -226,6 +226,8 @@ class Explorer(unittest.TestCase):
         self.assertEqual(seen, expected)
         self.assertEqual(number, (len(expected) + 1) // 2)
         self.assertIn("(last)", self.text("#page-label"))
+        # "Next page" is now disabled: the keyboard's focus moved to "Previous page".
+        self.assertEqual(self.driver.switch_to.active_element.get_attribute("id"), "prev-page")
         # Back one page: the same TWAPs as before.
         self.driver.find_element(By.ID, "prev-page").click()
         self.wait_for_page(number - 1)

@@ -69,13 +69,13 @@ class ListView {
       if (this.page) this.render();
     });
     $("#prev-page").addEventListener("click", () => {
-      if (this.cursors.length > 1) {
+      if (this.results.dataset.state !== "loading" && this.cursors.length > 1) {
         this.cursors.pop();
         this.load();
       }
     });
     $("#next-page").addEventListener("click", () => {
-      if (this.page && this.page.next_cursor) {
+      if (this.results.dataset.state !== "loading" && this.page && this.page.next_cursor) {
         this.cursors.push(this.page.next_cursor);
         this.load();
       }
@@ -92,7 +92,6 @@ class ListView {
     this.results.dataset.state = "loading";
     this.results.setAttribute("aria-busy", "true");
     setMessage($("#list-message"), "Loading TWAPs…");
-    for (const id of ["#prev-page", "#next-page"]) $(id).disabled = true;
     try {
       this.page = await getJson("api/v1/twaps", {
         ...this.query,
@@ -159,8 +158,13 @@ class ListView {
 
     const more = page.next_cursor !== null;
     $(".pager").hidden = !more && pageNumber === 1;
+    // A pager button that turns disabled would drop the keyboard's focus: hand it to the other.
+    const focused = document.activeElement ? document.activeElement.id : "";
     $("#prev-page").disabled = pageNumber === 1;
     $("#next-page").disabled = !more;
+    if ((focused === "prev-page" || focused === "next-page") && $(`#${focused}`).disabled) {
+      $(focused === "next-page" ? "#prev-page" : "#next-page").focus();
+    }
     $("#page-label").textContent = `Page ${pageNumber}${more ? "" : " (last)"}`;
   }
 

@@ -76,7 +76,7 @@ ObjectReport Reported(ObjectOutcome outcome, std::string message) {
   return r;
 }
 
-// Records the failure in the object's transaction and commits it.
+// Records the failure (in the object's transaction when it was begun) and ends the claim.
 ObjectReport Failed(ObjectClaim& claim, int64_t last_modified, const Status& error, int64_t bytes) {
   ObjectReport r = Reported(ObjectOutcome::kFailed, IngestErrorText(error.message()));
   r.bytes = bytes;
@@ -146,9 +146,13 @@ ObjectReport Worker::Process(const WorkItem& item) {
     case ClaimOutcome::kDone: return Reported(ObjectOutcome::kSkipped, "already ingested");
     case ClaimOutcome::kClaimed: break;
   }
+  // Downloaded with no transaction open: a slow download holds the object's lock only.
   std::optional<TempFile> download;
   auto file = Fetch(item, client_.get(), download);
   if (!file.ok()) return Failed(*claim, item.last_modified, file.status(), 0);
+  auto begun = claim->Begin();
+  if (!begun.ok()) return Failed(*claim, file->last_modified, begun.status(), file->bytes);
+  if (*begun == ClaimOutcome::kDone) return Reported(ObjectOutcome::kSkipped, "already ingested");
   auto loaded = LoadDatasetFile(item.dataset, conn_, file->path, item.key, run_.read_options);
   if (!loaded.ok()) return Failed(*claim, file->last_modified, loaded.status(), file->bytes);
   if (Status st = claim->Commit(file->last_modified, loaded->rows_staged); !st.ok()) {

@@ -1,8 +1,11 @@
 // `hltwap etl` against a real S3-compatible server (moto_server over HTTP) and real PostgreSQL.
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -184,6 +187,55 @@ TEST(EtlS3, NoTransactionIsOpenDuringADownload) {
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log WHERE error_text IS NULL"), "2");
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "3");
   std::remove(log_path.c_str());
+}
+
+// Every *.parquet file under `dir`, as paths relative to it.
+std::vector<std::string> ParquetFilesUnder(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.path().extension() == ".parquet") {
+      files.push_back(std::filesystem::relative(entry.path(), dir).string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A run killed with SIGKILL in the middle of a download leaves its temporary file behind; the
+// next run removes it, and leaves alone the files of runs still alive.
+TEST(EtlS3, TemporaryFilesOfKilledRunsAreRemovedByTheNextRun) {
+  TestDatabase db;
+  TempDir tmp;
+  StallingS3 s3({{"raw/b.parquet", TwapFile(2)}}, "raw/b.parquet");
+  EnvOverrides env = s3.Env(db);
+  env["TMPDIR"] = tmp.path();
+  const std::string own_dir = tmp.File("hltwap-etl-" + std::to_string(::getuid()));
+  pid_t killed = -1;
+  {
+    BackgroundProcess etl(
+        {HltwapBinary(), "--env-file", "/nonexistent/.env", "etl", "--object-key", "raw/b.parquet"},
+        env);
+    ASSERT_TRUE(s3.WaitUntilStalled());
+    killed = etl.pid();
+    const auto during = ParquetFilesUnder(tmp.path());
+    ASSERT_EQ(during.size(), 1u);
+    EXPECT_EQ(during[0].rfind(fmt::format("hltwap-etl-{}/{}-", ::getuid(), killed), 0), 0u)
+        << during[0];
+    etl.Signal(SIGKILL);
+    EXPECT_EQ(etl.Wait(), 128 + SIGKILL);
+  }
+  s3.Release();
+  ASSERT_EQ(ParquetFilesUnder(tmp.path()).size(), 1u) << "SIGKILL leaves the file behind";
+  // A live process's file (this test's own pid) is another run's download in flight.
+  const std::string live = fmt::format("{}/{}-live.parquet", own_dir, ::getpid());
+  { std::ofstream(live) << "in flight"; }
+
+  auto next = RunEtlCommand({"--local-file", SourceDir() + "/tests/data/sample_twap.parquet"}, env);
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(ParquetFilesUnder(tmp.path()),
+            std::vector<std::string>{
+                fmt::format("hltwap-etl-{}/{}-live.parquet", ::getuid(), ::getpid())});
+  EXPECT_NE(next.err.find("removed 1 temporary file"), std::string::npos) << next.err;
 }
 
 // More than one page of keys (ListObjectsV2 returns at most 1,000), with everything that is not

@@ -40,6 +40,7 @@ struct RunState {
   std::string conninfo;
   ParquetReadOptions read_options;  // of every dataset (ts_column is the statuses' only)
   int64_t run_started = 0;          // database clock, micros
+  std::string download_dir;         // where S3 objects are downloaded (etl/temp_files.h)
   // How long an object locked by another process is waited for before it is reported busy.
   std::chrono::milliseconds lock_wait{10'000};
   std::vector<WorkItem> items;

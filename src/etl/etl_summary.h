@@ -6,6 +6,19 @@
 
 namespace hltwap {
 
+// What else became of an object's rows, besides read, inserted, rejected and skipped (see
+// docs/design.md, Data semantics); summed over a run.
+struct RowNotes {
+  // Rows of a file that shared their key with another of its rows (two events of a TWAP less
+  // than a microsecond apart, a fill listed twice): the merge kept one of each such group.
+  int64_t collapsed = 0;
+  // Optional values stored as NULL because they were unusable: not a decimal (NaN among them),
+  // out of range, of a type with no reading.
+  int64_t values_nulled = 0;
+
+  RowNotes& operator+=(const RowNotes& other);
+};
+
 struct EtlSummary {
   int64_t objects_ok = 0;
   int64_t objects_failed = 0;
@@ -18,13 +31,14 @@ struct EtlSummary {
   int64_t rows_skipped = 0;  // rows that are not the dataset's: fills of no TWAP, metadata rows
   int64_t bytes = 0;         // bytes of the objects processed (downloaded, or local files read)
   double seconds = 0;
+  RowNotes notes;
 
   int64_t objects() const { return objects_ok + objects_failed + objects_skipped + objects_busy; }
 };
 
 // "etl: 42 objects (40 ok, 1 failed, 1 skipped, 0 busy), 10000 rows read, 9990 inserted,
-// 10 rejected, 0 skipped, 1234567 bytes, 3.2 s", and when objects are busy
-// "; 2 busy: another process holds them; run again later".
+// 10 rejected, 0 skipped, 2 collapsed, 5 values nulled, 1234567 bytes, 3.2 s", and when objects
+// are busy "; 2 busy: another process holds them; run again later".
 std::string FormatSummary(const EtlSummary& summary);
 
 }  // namespace hltwap

@@ -58,6 +58,7 @@ ObjectReport Loaded(const LoadStats& loaded, int64_t bytes) {
   r.rows_rejected = loaded.rows_rejected;
   r.rows_skipped = loaded.rows_skipped;
   r.first_rejection = loaded.first_rejection;
+  r.notes = loaded.notes;
   r.bytes = bytes;
   return r;
 }

@@ -168,7 +168,7 @@ TEST(EtlLocal, ValuesStoredAsNullAreCountedInTheSummary) {
   auto run = RunEtlCommand({"--local-file", path}, DbEnv(db));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("2 rows read, 2 inserted, 0 rejected, 0 skipped, 0 collapsed, 4 values "
-                         "nulled,"),
+                         "nulled, 0 raw values truncated"),
             std::string::npos)
       << run.err;
   EXPECT_EQ(db.Scalar("SELECT string_agg(concat_ws('|', twap_id, coalesce(size_requested::text, "

@@ -90,13 +90,15 @@ class RowLoader {
   }
 
   // Stages one row. A data error means this row cannot be stored (a number beyond NUMERIC's
-  // range) and was left out; any other error ends the load.
-  Status Add(const Row& row) {
+  // range) and was left out, `failed_column` (if given) names the column; any other error ends
+  // the load.
+  Status Add(const Row& row, std::string_view* failed_column = nullptr) {
     writer_.StartRow();
     for (const auto& column : spec_->columns) {
       const Status st = column.write(writer_, row, staged_);
       if (!st.ok()) {
         writer_.CancelRow();
+        if (failed_column != nullptr) *failed_column = column.name;
         return st.WithContext(std::string(column.name));
       }
     }
@@ -140,7 +142,7 @@ struct LoadStats {
   int64_t rows_staged = 0;    // rows handed to the merge: read - rejected - skipped
   int64_t rows_inserted = 0;  // rows of the table inserted or changed
   std::string first_rejection;
-  RowNotes notes;  // collapsed, nulled
+  RowNotes notes;  // collapsed, nulled, truncated, rejections by reason
 };
 
 // Loads every row `reader` gives (a dataset's parquet reader: Next(std::vector<Row>&), stats())
@@ -155,10 +157,12 @@ template <typename Reader, typename Row>
   while (true) {
     HLTWAP_ASSIGN_OR_RETURN(const bool more, reader.Next(batch));
     for (const auto& row : batch) {
-      const Status st = loader.Add(row);
+      std::string_view column;
+      const Status st = loader.Add(row, &column);
       if (st.ok()) continue;
       if (st.kind() != ErrorKind::kData) return st;
       ++stats.rows_rejected;
+      ++stats.notes.rejected_by_reason[fmt::format("{} not storable", column)];
       if (stats.first_rejection.empty()) {
         stats.first_rejection = fmt::format("{}: {}", spec.describe(row), st.message());
       }
@@ -170,7 +174,11 @@ template <typename Reader, typename Row>
   stats.rows_rejected += read.rows_rejected;
   stats.rows_skipped = read.rows_skipped;
   if (!read.sample_rejections.empty()) stats.first_rejection = read.sample_rejections.front();
+  for (const auto& [reason, rows] : read.rejected_by_reason) {
+    stats.notes.rejected_by_reason[reason] += rows;
+  }
   stats.notes.values_nulled = read.values_nulled;
+  stats.notes.raw_values_truncated = read.raw_values_truncated;
   stats.rows_staged = loader.rows_staged();
   HLTWAP_ASSIGN_OR_RETURN(stats.rows_inserted, loader.Merge(s3_object_key));
   stats.notes.collapsed = loader.rows_collapsed();

@@ -67,6 +67,9 @@ std::string NotesSuffix(const RowNotes& n) {
   std::string out;
   if (n.collapsed > 0) out += fmt::format(", {} collapsed", n.collapsed);
   if (n.values_nulled > 0) out += fmt::format(", {} values nulled", n.values_nulled);
+  if (n.raw_values_truncated > 0) {
+    out += fmt::format(", {} raw values truncated", n.raw_values_truncated);
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "api/coverage_handler.h"
 #include "api/docs.h"
 #include "api/metrics.h"
 #include "api/queries.h"
@@ -9,8 +10,8 @@
 #include "api/server.h"
 #include "common/command.h"
 #include "common/log.h"
+#include "db/cluster.h"
 #include "db/database_url.h"
-#include "db/pool.h"
 
 namespace hltwap {
 namespace {
@@ -41,12 +42,21 @@ int RunApi(const ApiFlags& flags) {
         "/docs will not render",
         assets.directory());
   }
-  const std::string detail =
-      fmt::format("database {}, pool of up to {} connections",
-                  DescribeConninfo(pool_options.conninfo), pool_options.max_size);
-  PgPool pool(std::move(pool_options));
+  auto standbys = DatabaseReadConninfos(*config);
+  if (!standbys.ok()) return ReportFailure(standbys.status());
+  std::string detail = fmt::format("database {}, pool of up to {} connections",
+                                   DescribeConninfo(pool_options.conninfo), pool_options.max_size);
+  for (const auto& standby : *standbys) {
+    detail += fmt::format(", read standby {}", DescribeConninfo(standby));
+  }
+  PgClusterOptions cluster_options;
+  cluster_options.primary = std::move(pool_options);
+  cluster_options.standby_conninfos = std::move(standbys).value();
+  cluster_options.max_replica_lag = config->db_max_replica_lag;
+  PgCluster cluster(std::move(cluster_options));
   api::Metrics metrics;
-  const api::Router router(pool, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
+  const api::Router router(cluster, metrics, assets,
+                           {config->cors_origins, HLTWAP_VERSION, api::CoverageDatasets(*config)});
   const Status served = api::RunServer(server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
   return kExitOk;
@@ -57,8 +67,9 @@ int RunApi(const ApiFlags& flags) {
 void AddApiCommand(CLI::App& app, int& exit_code) {
   auto* api = app.add_subcommand(
       "api",
-      "Serve the HTTP JSON API: GET /api/v1/twaps, /api/v1/twaps/{twap_id}, /healthz, /metrics, "
-      "/openapi.json, /docs");
+      "Serve the HTTP JSON API: GET /api/v1/twaps, /api/v1/twaps/{twap_id}, "
+      "/api/v1/wallets/{wallet}/summary, /api/v1/coverage, /healthz, /metrics, /openapi.json, "
+      "/docs");
   auto flags = std::make_shared<ApiFlags>();
   api->add_option("--host", flags->host, "Address to listen on (default: API_HOST, else 0.0.0.0)");
   api->add_option("--port", flags->port, "Port to listen on (default: API_PORT, else 8000)")

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <boost/url/parse.hpp>
 
+#include "api/coverage_handler.h"
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "api/summary_handler.h"
 #include "common/text.h"
 
 namespace hltwap::api {
@@ -23,6 +25,10 @@ constexpr std::string_view kRouteTwaps = "/api/v1/twaps";
 constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
 constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
 constexpr std::string_view kFillsSuffix = "/fills";
+constexpr std::string_view kRouteWallets = "/api/v1/wallets";
+constexpr std::string_view kRouteWalletSummary = "/api/v1/wallets/{wallet}/summary";
+constexpr std::string_view kSummarySuffix = "/summary";
+constexpr std::string_view kRouteCoverage = "/api/v1/coverage";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 
 constexpr std::string_view kAllowedMethods = "GET";
@@ -37,12 +43,14 @@ enum class Endpoint {
   kTwaps,
   kTwap,
   kTwapFills,
+  kWalletSummary,
+  kCoverage,
 };
 
 struct Match {
   Endpoint endpoint;
   std::string_view route;
-  std::string path_param;  // twap_id or asset
+  std::string path_param;  // twap_id, wallet or asset
 };
 
 // Matches the percent-decoded path, as Starlette does: a path parameter is one segment, so an
@@ -56,6 +64,7 @@ std::optional<Match> MatchPath(std::string_view path) {
   for (const auto& [route, endpoint] : kExact) {
     if (path == route) return Match{endpoint, route, {}};
   }
+  if (path == kRouteCoverage) return Match{Endpoint::kCoverage, kRouteCoverage, {}};
   // The segment between prefix + "/" and suffix, when the path is exactly that.
   const auto one_segment_between = [&](std::string_view prefix,
                                        std::string_view suffix) -> std::optional<std::string> {
@@ -76,10 +85,20 @@ std::optional<Match> MatchPath(std::string_view path) {
   if (auto id = one_segment_between(kRouteTwaps, kFillsSuffix)) {
     return Match{Endpoint::kTwapFills, kRouteTwapFills, *id};
   }
+  if (auto wallet = one_segment_between(kRouteWallets, kSummarySuffix)) {
+    return Match{Endpoint::kWalletSummary, kRouteWalletSummary, *wallet};
+  }
   if (auto asset = one_segment_after(kRouteDocs)) {
     return Match{Endpoint::kDocsAsset, kRouteDocsAsset, *asset};
   }
   return std::nullopt;
+}
+
+// The endpoint of a request target, when it is a valid origin-form target with a route.
+std::optional<Match> MatchTarget(std::string_view target) {
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  return MatchPath(SanitizeUtf8(url->path(), Nul::kKeep));
 }
 
 // The decoded query string, '+' meaning a space as in HTML forms.
@@ -102,8 +121,9 @@ Response Html(std::string_view page) {
 
 }  // namespace
 
-Router::Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options)
-    : pool_(pool),
+Router::Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
+               RouterOptions options)
+    : cluster_(cluster),
       metrics_(metrics),
       assets_(assets),
       options_(std::move(options)),
@@ -119,7 +139,31 @@ bool Router::OriginAllowed(const Request& request) const {
 }
 
 Response Router::Handle(const Request& request) const {
-  Response response = Route(request);
+  return WithCors(request, Route(request));
+}
+
+bool Router::UsesDatabase(const Request& request) const {
+  if (request.method() != http::verb::get) return false;
+  const auto match = MatchTarget(request.target());
+  if (!match) return false;
+  switch (match->endpoint) {
+    case Endpoint::kIndex:
+    case Endpoint::kDocs:
+    case Endpoint::kDocsAsset:
+    case Endpoint::kOpenApi:
+    case Endpoint::kMetrics: return false;
+    default: return true;
+  }
+}
+
+Response Router::DatabaseBusy(const Request& request) const {
+  Response r = JsonResponse(503, DetailBody("Database unavailable"));
+  const auto match = MatchTarget(request.target());
+  r.route = match ? match->route : kRouteUnmatched;
+  return WithCors(request, std::move(r));
+}
+
+Response Router::WithCors(const Request& request, Response response) const {
   if (OriginAllowed(request)) {
     response.headers.emplace_back("Access-Control-Allow-Origin",
                                   std::string(request[http::field::origin]));
@@ -186,17 +230,22 @@ Response Router::Route(const Request& request) const {
       r.content_type = std::string(kJson);
       r.static_body = openapi_json_;
       break;
-    case Endpoint::kHealth: r = HandleHealth(pool_); break;
+    case Endpoint::kHealth: r = HandleHealth(cluster_); break;
     case Endpoint::kMetrics: {
-      const PgPoolStats stats = pool_.Stats();
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics_.Render(&stats);
+      r.body = metrics_.Render(&cluster_);
       break;
     }
-    case Endpoint::kTwaps: r = HandleListTwaps(pool_, Params(*target)); break;
-    case Endpoint::kTwap: r = HandleGetTwap(pool_, match->path_param); break;
+    case Endpoint::kTwaps: r = HandleListTwaps(cluster_, Params(*target)); break;
+    case Endpoint::kTwap: r = HandleGetTwap(cluster_, match->path_param); break;
     case Endpoint::kTwapFills:
-      r = HandleTwapFills(pool_, match->path_param, Params(*target));
+      r = HandleTwapFills(cluster_, match->path_param, Params(*target));
+      break;
+    case Endpoint::kWalletSummary:
+      r = HandleWalletSummary(cluster_, match->path_param, Params(*target));
+      break;
+    case Endpoint::kCoverage:
+      r = HandleCoverage(cluster_, options_.coverage_datasets, Params(*target));
       break;
   }
   r.route = match->route;

@@ -6,29 +6,37 @@
 #include <string>
 #include <vector>
 
+#include "api/coverage.h"
 #include "api/docs.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
-#include "db/pool.h"
+#include "db/cluster.h"
 
 namespace hltwap::api {
 
 struct RouterOptions {
   std::vector<std::string> cors_origins;  // empty: CORS off; "*" allows any origin
   std::string version = HLTWAP_VERSION;
+  // GET /api/v1/coverage's datasets and their prefixes (coverage_handler.h CoverageDatasets).
+  std::vector<CoverageDatasetSpec> coverage_datasets = {};
 };
 
 class Router {
  public:
-  Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
+  Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
 
   Response Handle(const Request& request) const;
+  // Whether Handle may wait on the database (the session runs those requests off its threads).
+  bool UsesDatabase(const Request& request) const;
+  // The 503 for a request that found no database thread free in time.
+  Response DatabaseBusy(const Request& request) const;
 
  private:
   Response Route(const Request& request) const;
+  Response WithCors(const Request& request, Response response) const;
   bool OriginAllowed(const Request& request) const;
 
-  PgPool& pool_;
+  PgCluster& cluster_;
   Metrics& metrics_;
   const DocsAssets& assets_;
   const RouterOptions options_;

@@ -18,8 +18,14 @@ namespace json = boost::json;
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
-      : pool_(PoolOptions()),
-        router_(pool_, metrics_, assets_, {{"https://ok.example"}, "9.9.9"}) {}
+      : cluster_(ClusterOptions()),
+        router_(cluster_, metrics_, assets_, {{"https://ok.example"}, "9.9.9"}) {}
+
+  PgClusterOptions ClusterOptions() {
+    PgClusterOptions o;
+    o.primary = PoolOptions();
+    return o;
+  }
 
   PgPoolOptions PoolOptions() {
     testing::LoadSampleRows(db_);
@@ -41,7 +47,7 @@ class RouterTest : public ::testing::Test {
   }
 
   testing::TestDatabase db_;
-  PgPool pool_;
+  PgCluster cluster_;
   Metrics metrics_;
   DocsAssets assets_ = DocsAssets::Load("/nonexistent");
   Router router_;
@@ -73,6 +79,13 @@ TEST_F(RouterTest, RoutesByTemplate) {
       {"/api/v1/twaps/1/fills/2", 404, "unmatched", "application/json"},
       {"/nowhere", 404, "unmatched", "application/json"},
       {"/api/v1/twaps?wallet=%zz", 400, "unmatched", "application/json"},
+      {"/api/v1/wallets/0xAB/summary?start=2025-11-01&end=2025-11-02", 200,
+       "/api/v1/wallets/{wallet}/summary", "application/json"},
+      {"/api/v1/wallets/0xab/summary", 422, "/api/v1/wallets/{wallet}/summary", "application/json"},
+      {"/api/v1/wallets/0xab", 404, "unmatched", "application/json"},
+      {"/api/v1/wallets/a/b/summary", 404, "unmatched", "application/json"},
+      {"/api/v1/coverage", 200, "/api/v1/coverage", "application/json"},
+      {"/api/v1/coverage?start=2025-11-01", 422, "/api/v1/coverage", "application/json"},
   };
   for (const auto& c : cases) {
     const Response r = Get(c.target);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
@@ -70,12 +71,13 @@ std::string_view ReasonDetail(unsigned status) {
 }  // namespace
 
 Session::Session(asio::ip::tcp::socket socket, const Router& router, Metrics& metrics,
-                 const SessionLimits& limits)
+                 const SessionLimits& limits, asio::thread_pool::executor_type database)
     : stream_(std::move(socket)),
       buffer_(limits.max_header_bytes + limits.max_body_bytes + kReadChunk),
       router_(router),
       metrics_(metrics),
       limits_(limits),
+      database_(std::move(database)),
       peer_(PeerAddress(stream_.socket())) {}
 
 void Session::Shutdown() {
@@ -147,7 +149,7 @@ asio::awaitable<void> Session::Run() {
     const auto started = Clock::now();
     Response response;
     try {
-      response = router_.Handle(request);
+      response = co_await Handle(request);
     } catch (const std::exception& e) {
       // Nothing about the cause reaches the client; the log line is masked.
       log::Error("{} {}: {}", beast::http::to_string(request.method()),
@@ -161,6 +163,21 @@ asio::awaitable<void> Session::Run() {
     if (!co_await Send(std::move(response), &request, keep_alive, started) || !keep_alive) break;
   }
   co_await Close();
+}
+
+asio::awaitable<Response> Session::Handle(const Request& request) {
+  if (!router_.UsesDatabase(request)) co_return router_.Handle(request);
+  const auto queued = Clock::now();
+  co_return co_await asio::co_spawn(
+      database_,
+      [this, &request, queued]() -> asio::awaitable<Response> {
+        // Every database thread was busy for as long as a pooled connection may be waited for.
+        if (Clock::now() - queued > limits_.database_queue_timeout) {
+          co_return router_.DatabaseBusy(request);
+        }
+        co_return router_.Handle(request);
+      },
+      asio::use_awaitable);
 }
 
 asio::awaitable<void> Session::Close() {

@@ -63,8 +63,10 @@ class PgPool {
     // Runs a statement the pool prepared; text parameters, text results. Bounded by the
     // pool's statement timeout: a timeout is kRetryable, a lost connection kConnection, and
     // either way the connection is discarded when the lease ends.
-    [[nodiscard]] Result<PgResult> ExecPrepared(const std::string& name,
-                                                const std::vector<PgParam>& params);
+    // `timeout`, when given, replaces the client-side bound (the server's stays).
+    [[nodiscard]] Result<PgResult> ExecPrepared(
+        const std::string& name, const std::vector<PgParam>& params,
+        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
     // True when the connection served an earlier lease (so it may have gone stale meanwhile).
     bool reused() const { return reused_; }
 

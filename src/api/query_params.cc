@@ -89,7 +89,14 @@ std::string TimeProblem(std::string_view t) {
   return "invalid datetime";
 }
 
-// An empty cursor is refused like any other text this server did not write.
+// The value of an optional parameter, or nullptr when it is absent or empty: an empty value is
+// an absent one (docs/design.md, API contract), so `asset=` matches every asset and `cursor=`
+// asks for the first page.
+const std::string* OptionalParam(const QueryParams& params, std::string_view name) {
+  const auto it = params.find(name);
+  return it == params.end() || it->second.empty() ? nullptr : &it->second;
+}
+
 ValidationIssue InvalidCursorIssue(const std::string& text) {
   return {"value_error", QueryLoc("cursor"),
           "Value error, invalid cursor: pass the next_cursor of a previous response", text,
@@ -198,7 +205,7 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
   } else {
     end = ParseDateTimeParam("end", *text, issues);
   }
-  if (const auto* asset = get("asset")) q.asset = *asset;
+  if (const auto* asset = OptionalParam(params, "asset")) q.asset = *asset;
   if (const auto* text = get("latest_per_twap")) {
     q.latest_per_twap = ParseBoolParam("latest_per_twap", *text, issues).value_or(true);
   }
@@ -206,7 +213,7 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
     q.limit = static_cast<int>(
         ParseIntParam("limit", *text, kMinLimit, kMaxLimit, issues).value_or(kDefaultLimit));
   }
-  if (const auto* text = get("cursor")) {
+  if (const auto* text = OptionalParam(params, "cursor")) {
     q.cursor = DecodeCursor(*text);
     if (!q.cursor) issues.push_back(InvalidCursorIssue(*text));
   }
@@ -229,9 +236,9 @@ std::variant<FillsQuery, std::vector<ValidationIssue>> ParseFillsQuery(const Que
     q.limit = static_cast<int>(ParseIntParam("limit", it->second, kMinLimit, kMaxLimit, issues)
                                    .value_or(kDefaultFillsLimit));
   }
-  if (const auto it = params.find("cursor"); it != params.end()) {
-    q.cursor = DecodeFillCursor(it->second);
-    if (!q.cursor) issues.push_back(InvalidCursorIssue(it->second));
+  if (const auto* text = OptionalParam(params, "cursor")) {
+    q.cursor = DecodeFillCursor(*text);
+    if (!q.cursor) issues.push_back(InvalidCursorIssue(*text));
   }
   if (!issues.empty()) return issues;
   return q;

@@ -65,6 +65,10 @@ class PgPool {
     // either way the connection is discarded when the lease ends.
     [[nodiscard]] Result<PgResult> ExecPrepared(const std::string& name,
                                                 const std::vector<PgParam>& params);
+    // Runs a statement the pool did not prepare (a transaction command, a cursor's DECLARE or
+    // FETCH), with the same bound and error kinds as ExecPrepared.
+    [[nodiscard]] Result<PgResult> Exec(const std::string& sql,
+                                        const std::vector<PgParam>& params = {});
     // True when the connection served an earlier lease (so it may have gone stale meanwhile).
     bool reused() const { return reused_; }
 

@@ -1,7 +1,8 @@
-// hltwap: Hyperliquid TWAP data service. One program, three subcommands: db, etl, api.
+// hltwap: Hyperliquid TWAP data service. One program, four subcommands: db, etl, api, export.
 #include <CLI/CLI.hpp>
 
 #include "api/api_command.h"
+#include "api/export_command.h"
 #include "common/command.h"
 #include "common/config.h"
 #include "db/db_command.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   hltwap::AddDbCommand(app, exit_code);
   hltwap::AddEtlCommand(app, exit_code);
   hltwap::AddApiCommand(app, exit_code);
+  hltwap::AddExportCommand(app, exit_code);
 
   // The .env file must be read before any subcommand runs, and subcommands run during parsing.
   app.parse_complete_callback([&env_file] {

@@ -37,17 +37,6 @@ Result<PgResult> RunStatement(PgPool& pool, std::string_view name,
   }
 }
 
-// 503 while the database cannot be reached; any other failure is a 500 that says nothing
-// about its cause (the log line has it, masked).
-Response DatabaseFailure(const Status& status, std::string_view what) {
-  if (IsUnavailable(status)) {
-    log::Warn("{}: database unavailable: {}", what, status.message());
-    return JsonResponse(503, DetailBody("Database unavailable"));
-  }
-  log::Error("{}: {}", what, status.message());
-  return JsonResponse(500, DetailBody("Internal Server Error"));
-}
-
 // The database cannot hold NUL in text, so a value with one matches nothing.
 bool HasNul(std::string_view text) {
   return text.find('\0') != std::string_view::npos;
@@ -81,6 +70,15 @@ TwapCursor CursorAt(const PgResult& result, int row) {
 }
 
 }  // namespace
+
+Response DatabaseFailure(const Status& status, std::string_view what) {
+  if (IsUnavailable(status)) {
+    log::Warn("{}: database unavailable: {}", what, status.message());
+    return JsonResponse(503, DetailBody("Database unavailable"));
+  }
+  log::Error("{}: {}", what, status.message());
+  return JsonResponse(500, DetailBody("Internal Server Error"));
+}
 
 Response HandleListTwaps(PgPool& pool, const QueryParams& params) {
   auto parsed = ParseTwapsQuery(params);

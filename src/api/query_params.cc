@@ -168,8 +168,7 @@ std::optional<int64_t> ParseIntParam(std::string_view name, const std::string& t
   return value;
 }
 
-std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const QueryParams& params) {
-  std::vector<ValidationIssue> issues;
+WalletWindow ParseWalletWindow(const QueryParams& params, std::vector<ValidationIssue>& issues) {
   const auto get = [&](std::string_view name) -> const std::string* {
     const auto it = params.find(name);
     return it == params.end() ? nullptr : &it->second;
@@ -177,27 +176,46 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
   const auto missing = [&](std::string_view name) {
     issues.push_back({"missing", QueryLoc(name), "Field required", std::nullopt, ""});
   };
-
-  TwapsQuery q;
+  WalletWindow w;
   if (const auto* wallet = get("wallet"); wallet == nullptr) {
     missing("wallet");
   } else if (wallet->empty()) {
     issues.push_back({"string_too_short", QueryLoc("wallet"),
                       "String should have at least 1 character", *wallet, R"({"min_length":1})"});
   } else {
-    q.wallet = NormalizeWallet(*wallet);
+    w.wallet = NormalizeWallet(*wallet);
   }
-  std::optional<int64_t> start, end;
   if (const auto* text = get("start"); text == nullptr) {
     missing("start");
   } else {
-    start = ParseDateTimeParam("start", *text, issues);
+    w.start = ParseDateTimeParam("start", *text, issues);
   }
   if (const auto* text = get("end"); text == nullptr) {
     missing("end");
   } else {
-    end = ParseDateTimeParam("end", *text, issues);
+    w.end = ParseDateTimeParam("end", *text, issues);
   }
+  return w;
+}
+
+bool CheckWindowOrder(const QueryParams& params, const WalletWindow& window,
+                      std::vector<ValidationIssue>& issues) {
+  if (*window.start <= *window.end) return true;
+  issues.push_back({"value_error", QueryLoc("end"),
+                    "Value error, end must not be earlier than start", params.find("end")->second,
+                    R"({"error":{}})"});
+  return false;
+}
+
+std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const QueryParams& params) {
+  std::vector<ValidationIssue> issues;
+  const auto get = [&](std::string_view name) -> const std::string* {
+    const auto it = params.find(name);
+    return it == params.end() ? nullptr : &it->second;
+  };
+
+  TwapsQuery q;
+  const WalletWindow window = ParseWalletWindow(params, issues);
   if (const auto* asset = get("asset")) q.asset = *asset;
   if (const auto* text = get("latest_per_twap")) {
     q.latest_per_twap = ParseBoolParam("latest_per_twap", *text, issues).value_or(true);
@@ -211,14 +229,10 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
     if (!q.cursor) issues.push_back(InvalidCursorIssue(*text));
   }
   if (!issues.empty()) return issues;
-  if (*start > *end) {
-    issues.push_back({"value_error", QueryLoc("end"),
-                      "Value error, end must not be earlier than start", *get("end"),
-                      R"({"error":{}})"});
-    return issues;
-  }
-  q.start_micros = *start;
-  q.end_micros = *end;
+  if (!CheckWindowOrder(params, window, issues)) return issues;
+  q.wallet = window.wallet;
+  q.start_micros = *window.start;
+  q.end_micros = *window.end;
   return q;
 }
 

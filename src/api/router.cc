@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 
 #include "api/errors.h"
+#include "api/export_handler.h"
 #include "api/handlers.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
@@ -22,6 +23,7 @@ constexpr std::string_view kRouteMetrics = "/metrics";
 constexpr std::string_view kRouteTwaps = "/api/v1/twaps";
 constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
 constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
+constexpr std::string_view kRouteExport = "/api/v1/export";
 constexpr std::string_view kFillsSuffix = "/fills";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 
@@ -37,6 +39,7 @@ enum class Endpoint {
   kTwaps,
   kTwap,
   kTwapFills,
+  kExport,
 };
 
 struct Match {
@@ -52,6 +55,7 @@ std::optional<Match> MatchPath(std::string_view path) {
       {kRouteIndex, Endpoint::kIndex},     {kRouteDocs, Endpoint::kDocs},
       {kRouteOpenApi, Endpoint::kOpenApi}, {kRouteHealth, Endpoint::kHealth},
       {kRouteMetrics, Endpoint::kMetrics}, {kRouteTwaps, Endpoint::kTwaps},
+      {kRouteExport, Endpoint::kExport},
   };
   for (const auto& [route, endpoint] : kExact) {
     if (path == route) return Match{endpoint, route, {}};
@@ -107,7 +111,8 @@ Router::Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterO
       metrics_(metrics),
       assets_(assets),
       options_(std::move(options)),
-      openapi_json_(OpenApiDocument(options_.version)) {}
+      openapi_json_(OpenApiDocument(options_.version)),
+      export_slots_(std::max<size_t>(1, pool.options().max_size / 2)) {}
 
 bool Router::OriginAllowed(const Request& request) const {
   const auto origin = request.find(http::field::origin);
@@ -198,6 +203,7 @@ Response Router::Route(const Request& request) const {
     case Endpoint::kTwapFills:
       r = HandleTwapFills(pool_, match->path_param, Params(*target));
       break;
+    case Endpoint::kExport: r = HandleExport(pool_, export_slots_, Params(*target)); break;
   }
   r.route = match->route;
   return r;

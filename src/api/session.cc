@@ -248,11 +248,12 @@ asio::awaitable<bool> Session::SendChunked(Response response, const Request& req
       failure = more.status().message();
       break;
     }
+    // Each chunk gets the write timeout afresh: a client that reads is never cut off for the
+    // size of the file, one that stops reading is.
     if (!*more) {
-      // Each chunk gets the write timeout afresh: a client that reads is never cut off for the
-      // size of the file, one that stops reading is.
       stream_.expires_after(limits_.write_timeout);
-      std::tie(ec, n) = co_await asio::async_write(stream_, beast::http::make_chunk_last(), kNoThrow);
+      std::tie(ec, n) =
+          co_await asio::async_write(stream_, beast::http::make_chunk_last(), kNoThrow);
       complete = !ec;
       break;
     }
@@ -266,8 +267,8 @@ asio::awaitable<bool> Session::SendChunked(Response response, const Request& req
   response.stream.reset();
   const double ms = std::chrono::duration<double>(Clock::now() - started).count() * 1000;
   if (!failure.empty()) {
-    log::Error("{} {} {}: body aborted after {}B: {}", method, path, response.status, sent,
-               failure);
+    log::Error("{} {} {} {}: body aborted after {}B: {}", method, path, response.status, peer_,
+               sent, failure);
   } else if (ec) {
     log::Info("{} {} {} {}B {:.1f}ms {} (client stopped reading: {})", method, path,
               response.status, sent, ms, peer_, ec.message());

@@ -9,8 +9,8 @@
 #include "api/server.h"
 #include "common/command.h"
 #include "common/log.h"
+#include "db/cluster.h"
 #include "db/database_url.h"
-#include "db/pool.h"
 
 namespace hltwap {
 namespace {
@@ -41,12 +41,20 @@ int RunApi(const ApiFlags& flags) {
         "/docs will not render",
         assets.directory());
   }
-  const std::string detail =
-      fmt::format("database {}, pool of up to {} connections",
-                  DescribeConninfo(pool_options.conninfo), pool_options.max_size);
-  PgPool pool(std::move(pool_options));
+  auto standbys = DatabaseReadConninfos(*config);
+  if (!standbys.ok()) return ReportFailure(standbys.status());
+  std::string detail = fmt::format("database {}, pool of up to {} connections",
+                                   DescribeConninfo(pool_options.conninfo), pool_options.max_size);
+  for (const auto& standby : *standbys) {
+    detail += fmt::format(", read standby {}", DescribeConninfo(standby));
+  }
+  PgClusterOptions cluster_options;
+  cluster_options.primary = std::move(pool_options);
+  cluster_options.standby_conninfos = std::move(standbys).value();
+  cluster_options.max_replica_lag = config->db_max_replica_lag;
+  PgCluster cluster(std::move(cluster_options));
   api::Metrics metrics;
-  const api::Router router(pool, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
+  const api::Router router(cluster, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
   const Status served = api::RunServer(server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
   return kExitOk;

@@ -1,5 +1,7 @@
 #include "api/handlers.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -15,26 +17,12 @@
 namespace hltwap::api {
 namespace {
 
+// A database that takes longer than this for /healthz's one-row query counts as unavailable,
+// so the answer stays within about two seconds (a connect takes at most DB_CONNECT_TIMEOUT).
+constexpr std::chrono::milliseconds kHealthQueryTimeout{1000};
+
 bool IsUnavailable(const Status& status) {
   return status.kind() == ErrorKind::kConnection || status.kind() == ErrorKind::kRetryable;
-}
-
-// Runs a prepared statement on a pooled connection. Connections that went stale while idle
-// without the pool seeing it (a silent network failure) are replaced, so a request after an
-// outage fails only when no healthy connection can be made.
-Result<PgResult> RunStatement(PgPool& pool, std::string_view name,
-                              const std::vector<PgParam>& params) {
-  const std::string statement(name);
-  // Each failed attempt discards its connection, so after max_size attempts on reused
-  // connections the next one is new: one that fails then means the database is down.
-  for (size_t attempt = 0;; ++attempt) {
-    HLTWAP_ASSIGN_OR_RETURN(auto lease, pool.Acquire());
-    auto result = lease.ExecPrepared(statement, params);
-    if (result.ok() || result.status().kind() != ErrorKind::kConnection || !lease.reused() ||
-        attempt >= pool.options().max_size) {
-      return result;
-    }
-  }
 }
 
 // The database cannot hold NUL in text, so a value with one matches nothing.
@@ -80,7 +68,7 @@ Response DatabaseFailure(const Status& status, std::string_view what) {
   return JsonResponse(500, DetailBody("Internal Server Error"));
 }
 
-Response HandleListTwaps(PgPool& pool, const QueryParams& params) {
+Response HandleListTwaps(PgCluster& cluster, const QueryParams& params) {
   auto parsed = ParseTwapsQuery(params);
   if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
     return JsonResponse(422, ValidationErrorBody(*issues));
@@ -106,8 +94,7 @@ Response HandleListTwaps(PgPool& pool, const QueryParams& params) {
       q.cursor ? PgParam(q.cursor->twap_id) : std::nullopt,
       row_limit,
   };
-  auto result =
-      RunStatement(pool, q.latest_per_twap ? kTwapsLatestName : kTwapsWithRowsName, sql_params);
+  auto result = cluster.Read(q.latest_per_twap ? kTwapsLatestName : kTwapsWithRowsName, sql_params);
   if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps");
   const PgResult& r = *result;
 
@@ -146,9 +133,9 @@ Response HandleListTwaps(PgPool& pool, const QueryParams& params) {
   return JsonResponse(200, w.Take());
 }
 
-Response HandleGetTwap(PgPool& pool, std::string_view twap_id) {
+Response HandleGetTwap(PgCluster& cluster, std::string_view twap_id) {
   if (HasNul(twap_id)) return TwapNotFound(twap_id);
-  auto result = RunStatement(pool, kTwapRowsName, {twap_id});
+  auto result = cluster.Read(kTwapRowsName, {twap_id});
   if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}");
   const PgResult& r = *result;
   if (r.rows() == 0) return TwapNotFound(twap_id);
@@ -163,7 +150,7 @@ Response HandleGetTwap(PgPool& pool, std::string_view twap_id) {
   return JsonResponse(200, w.Take());
 }
 
-Response HandleTwapFills(PgPool& pool, std::string_view twap_id, const QueryParams& params) {
+Response HandleTwapFills(PgCluster& cluster, std::string_view twap_id, const QueryParams& params) {
   auto parsed = ParseFillsQuery(params);
   if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
     return JsonResponse(422, ValidationErrorBody(*issues));
@@ -180,7 +167,7 @@ Response HandleTwapFills(PgPool& pool, std::string_view twap_id, const QueryPara
       q.cursor ? PgParam(q.cursor->wallet) : std::nullopt,
       row_limit,
   };
-  auto result = RunStatement(pool, kTwapFillsName, sql_params);
+  auto result = cluster.Read(kTwapFillsName, sql_params);
   if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}/fills");
   const PgResult& r = *result;
   // No row: an unknown TWAP; one row of NULLs: a known TWAP with no fill on this page.
@@ -201,43 +188,73 @@ Response HandleTwapFills(PgPool& pool, std::string_view twap_id, const QueryPara
   return JsonResponse(200, w.Take());
 }
 
-Response HandleHealth(PgPool& pool) {
-  const auto body = [](std::string_view status, std::string_view database) {
-    JsonWriter w;
-    w.BeginObject().Key("status").String(status).Key("database").String(database);
-    w.Key("last_ingested").Null().EndObject();
-    return w.Take();
-  };
-  auto result = RunStatement(pool, kLastIngestedName, {});
-  if (!result.ok()) {
-    if (IsUnavailable(result.status())) {
-      log::Warn("GET /healthz: database unreachable: {}", result.status().message());
-      return JsonResponse(503, body("unavailable", "unreachable"));
-    }
-    log::Error("GET /healthz: {}", result.status().message());
-    return JsonResponse(503, body("unavailable", "error"));
+Response HandleHealth(PgCluster& cluster) {
+  // The primary answers for itself; the standbys as their last health check found them.
+  auto primary = cluster.ReadPrimary(kLastIngestedName, {}, kHealthQueryTimeout);
+  std::string_view database = "ok";
+  if (!primary.ok()) {
+    database = IsUnavailable(primary.status()) ? "unreachable" : "error";
+    log::Warn("GET /healthz: primary database {}: {}", database, primary.status().message());
   }
-  const PgResult& r = *result;
-  if (r.rows() == 0) return JsonResponse(200, body("ok", "ok"));
+  const auto states = cluster.States();
+  const bool standby_serving = std::any_of(states.begin(), states.end(), [](const auto& s) {
+    return s.standby_target && s.in_rotation;
+  });
+  // Without the primary, a standby in rotation still answers reads: degraded, not down.
+  Result<PgResult> last = std::move(primary);
+  if (!last.ok() && standby_serving) last = cluster.Read(kLastIngestedName, {});
+  const std::string_view status = database == "ok" ? "ok" : last.ok() ? "degraded" : "unavailable";
+
   JsonWriter w;
-  w.BeginObject().Key("status").String("ok").Key("database").String("ok");
-  w.Key("last_ingested").BeginObject();
-  w.Key("s3_object_key").String(r.Get(0, 0));
-  w.Key("last_modified").String(FormatTimestampUtc(IntColumn(r, 0, 1)));
-  w.Key("ingested_at");
-  if (r.IsNull(0, 2)) {
+  w.BeginObject().Key("status").String(status).Key("database").String(database);
+  w.Key("last_ingested");
+  if (!last.ok() || last->rows() == 0) {
     w.Null();
   } else {
-    w.String(FormatTimestampUtc(IntColumn(r, 0, 2)));
+    const PgResult& r = *last;
+    w.BeginObject();
+    w.Key("s3_object_key").String(r.Get(0, 0));
+    w.Key("last_modified").String(FormatTimestampUtc(IntColumn(r, 0, 1)));
+    w.Key("ingested_at");
+    if (r.IsNull(0, 2)) {
+      w.Null();
+    } else {
+      w.String(FormatTimestampUtc(IntColumn(r, 0, 2)));
+    }
+    w.Key("rows_ingested");
+    if (r.IsNull(0, 3)) {
+      w.Null();
+    } else {
+      w.Int(IntColumn(r, 0, 3));
+    }
+    w.EndObject();
   }
-  w.Key("rows_ingested");
-  if (r.IsNull(0, 3)) {
-    w.Null();
-  } else {
-    w.Int(IntColumn(r, 0, 3));
+  w.Key("databases").BeginArray();
+  for (const DbTargetState& s : states) {
+    w.BeginObject().Key("name").String(s.name).Key("role").String(DbRoleName(s.role));
+    w.Key("status");
+    if (!s.standby_target) {
+      w.String(database);
+    } else if (!s.checked) {
+      w.String("unchecked");
+    } else if (!s.reachable) {
+      w.String("unreachable");
+    } else {
+      w.String(s.in_rotation ? "ok" : "lagging");
+    }
+    // The primary serves reads whenever it answers.
+    w.Key("in_rotation").Bool(s.standby_target ? s.in_rotation : database == "ok");
+    w.Key("lag_seconds");
+    if (s.lag_seconds) {
+      w.Raw(fmt::format("{:.3f}", *s.lag_seconds));
+    } else {
+      w.Null();
+    }
+    w.Key("queries").Int(static_cast<int64_t>(s.queries));
+    w.EndObject();
   }
-  w.EndObject().EndObject();
-  return JsonResponse(200, w.Take());
+  w.EndArray().EndObject();
+  return JsonResponse(status == "unavailable" ? 503 : 200, w.Take());
 }
 
 }  // namespace hltwap::api

@@ -1,5 +1,5 @@
 // One handler per endpoint: parameters in, a complete response out. They hold no state; the
-// database is reached through the pool, whose waits are all bounded.
+// database is reached through the cluster (primary and standbys), whose waits are all bounded.
 #pragma once
 
 #include <string_view>
@@ -7,7 +7,7 @@
 #include "api/http_types.h"
 #include "api/query_params.h"
 #include "common/status.h"
-#include "db/pool.h"
+#include "db/cluster.h"
 
 namespace hltwap::api {
 
@@ -17,12 +17,12 @@ namespace hltwap::api {
 Response DatabaseFailure(const Status& status, std::string_view what);
 
 // GET /api/v1/twaps
-Response HandleListTwaps(PgPool& pool, const QueryParams& params);
+Response HandleListTwaps(PgCluster& cluster, const QueryParams& params);
 // GET /api/v1/twaps/{twap_id}
-Response HandleGetTwap(PgPool& pool, std::string_view twap_id);
+Response HandleGetTwap(PgCluster& cluster, std::string_view twap_id);
 // GET /api/v1/twaps/{twap_id}/fills
-Response HandleTwapFills(PgPool& pool, std::string_view twap_id, const QueryParams& params);
+Response HandleTwapFills(PgCluster& cluster, std::string_view twap_id, const QueryParams& params);
 // GET /healthz
-Response HandleHealth(PgPool& pool);
+Response HandleHealth(PgCluster& cluster);
 
 }  // namespace hltwap::api

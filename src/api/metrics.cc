@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+#include <optional>
+
 namespace hltwap::api {
 
 void Metrics::RecordRequest(std::string_view method, std::string_view route, unsigned status,
@@ -42,7 +45,7 @@ void Metrics::ConnectionRefused() {
   ++connections_refused_;
 }
 
-std::string Metrics::Render(const PgPoolStats* pool) const {
+std::string Metrics::Render(const PgCluster* cluster) const {
   std::string out;
   auto header = [&](std::string_view name, std::string_view type, std::string_view help) {
     fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
@@ -97,7 +100,9 @@ std::string Metrics::Render(const PgPoolStats* pool) const {
        }) {
     write(series);
   }
-  if (pool == nullptr) return out;
+  if (cluster == nullptr) return out;
+  const PgPoolStats stats = cluster->PrimaryPoolStats();
+  const PgPoolStats* pool = &stats;
   auto gauge = [](size_t v) { return static_cast<int64_t>(v); };
   for (const Series& series : {
            Series{"hltwap_db_pool_size", "gauge", "Most database connections the pool opens.",
@@ -122,6 +127,28 @@ std::string Metrics::Render(const PgPoolStats* pool) const {
        }) {
     write(series);
   }
+  const auto targets = cluster->States();
+  // One series per database; `value` gives nullopt to leave a database out.
+  auto per_target = [&](std::string_view name, std::string_view type, std::string_view help,
+                        auto value) {
+    header(name, type, help);
+    for (const DbTargetState& t : targets) {
+      if (const auto v = value(t)) {
+        fmt::format_to(std::back_inserter(out), "{}{{target=\"{}\"}} {}\n", name, t.name, *v);
+      }
+    }
+  };
+  per_target("hltwap_db_queries_total", "counter", "Statements run, by database.",
+             [](const DbTargetState& t) { return std::optional(t.queries); });
+  per_target("hltwap_db_query_failures_total", "counter",
+             "Statements that failed, by database (a read that fails on a standby is retried on "
+             "the primary).",
+             [](const DbTargetState& t) { return std::optional(t.failures); });
+  per_target("hltwap_db_in_rotation", "gauge", "1 while a standby serves reads (the primary: 1).",
+             [](const DbTargetState& t) { return std::optional(t.in_rotation ? 1 : 0); });
+  per_target("hltwap_db_replay_lag_seconds", "gauge",
+             "How far a standby's replay trails its primary, at its last health check.",
+             [](const DbTargetState& t) { return t.lag_seconds; });
   return out;
 }
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <tuple>
 
-#include "db/pool.h"
+#include "db/cluster.h"
 
 namespace hltwap::api {
 
@@ -28,8 +28,9 @@ class Metrics {
   // A new connection closed at once: its client, or the server, had too many.
   void ConnectionRefused();
 
-  // The whole exposition; `pool` adds the database pool's gauges and counters.
-  std::string Render(const PgPoolStats* pool) const;
+  // The whole exposition; `cluster` adds the primary's pool gauges and counters, and queries,
+  // rotation and replay lag per database.
+  std::string Render(const PgCluster* cluster) const;
 
   static constexpr std::array<double, 13> kBucketBounds = {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};

@@ -132,7 +132,7 @@ constexpr std::string_view kOpenApiJson = R"json(
         "operationId": "healthz",
         "summary": "Database connectivity and the last ingested S3 object",
         "responses": {
-          "200": {"description": "The database answers.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+          "200": {"description": "The database answers (or, with the primary down, a read standby does: status `degraded`).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -358,11 +358,25 @@ constexpr std::string_view kOpenApiJson = R"json(
         "type": "object",
         "title": "Health",
         "properties": {
-          "status": {"type": "string", "enum": ["ok", "unavailable"], "title": "Status"},
-          "database": {"type": "string", "enum": ["ok", "unreachable", "error"], "title": "Database", "description": "`unreachable`: no connection could be made in time; `error`: connected, but the query failed (e.g. the schema is missing)."},
-          "last_ingested": {"anyOf": [{"$ref": "#/components/schemas/LastIngested"}, {"type": "null"}], "description": "The most recently ingested S3 object (successful ingests only); null when none."}
+          "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"], "title": "Status", "description": "`degraded`: the primary does not answer but a read standby does, so reads are served (HTTP 200)."},
+          "database": {"type": "string", "enum": ["ok", "unreachable", "error"], "title": "Database", "description": "The primary (DATABASE_URL). `unreachable`: no connection could be made in time; `error`: connected, but the query failed (e.g. the schema is missing)."},
+          "last_ingested": {"anyOf": [{"$ref": "#/components/schemas/LastIngested"}, {"type": "null"}], "description": "The most recently ingested S3 object (successful ingests only); null when none."},
+          "databases": {"type": "array", "items": {"$ref": "#/components/schemas/DatabaseHealth"}, "title": "Databases", "description": "The primary, then each standby of DATABASE_READ_URLS."}
         },
-        "required": ["status", "database", "last_ingested"]
+        "required": ["status", "database", "last_ingested", "databases"]
+      },
+      "DatabaseHealth": {
+        "type": "object",
+        "title": "DatabaseHealth",
+        "properties": {
+          "name": {"type": "string", "title": "Name", "examples": ["primary", "standby-1"]},
+          "role": {"type": "string", "enum": ["primary", "standby", "unknown"], "title": "Role", "description": "What the server says it is (pg_is_in_recovery); `unknown` until a standby has been checked."},
+          "status": {"type": "string", "enum": ["ok", "unreachable", "error", "lagging", "unchecked"], "title": "Status", "description": "For a standby, as its last health check (every second) found it; `lagging`: reachable but its replay trails by more than DATABASE_MAX_REPLICA_LAG_S (or by an unknown amount), or a query on it just failed."},
+          "in_rotation": {"type": "boolean", "title": "In Rotation", "description": "Serving reads now. The primary always is: it answers every read no standby can."},
+          "lag_seconds": {"anyOf": [{"type": "number"}, {"type": "null"}], "title": "Lag Seconds", "description": "A standby's replay lag at its last check; null for the primary or when unknown."},
+          "queries": {"type": "integer", "title": "Queries", "description": "Statements this process has run on the database."}
+        },
+        "required": ["name", "role", "status", "in_rotation", "lag_seconds", "queries"]
       },
       "HTTPError": {
         "type": "object",

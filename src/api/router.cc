@@ -86,6 +86,13 @@ std::optional<Match> MatchPath(std::string_view path) {
   return std::nullopt;
 }
 
+// The endpoint of a request target, when it is a valid origin-form target with a route.
+std::optional<Match> MatchTarget(std::string_view target) {
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  return MatchPath(SanitizeUtf8(url->path(), Nul::kKeep));
+}
+
 // The decoded query string, '+' meaning a space as in HTML forms.
 QueryParams Params(const boost::urls::url_view& target) {
   QueryParams params;
@@ -106,13 +113,14 @@ Response Html(std::string_view page) {
 
 }  // namespace
 
-Router::Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options)
-    : pool_(pool),
+Router::Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
+               RouterOptions options)
+    : cluster_(cluster),
       metrics_(metrics),
       assets_(assets),
       options_(std::move(options)),
       openapi_json_(OpenApiDocument(options_.version)),
-      export_slots_(std::max<size_t>(1, pool.options().max_size / 2)) {}
+      export_slots_(std::max<size_t>(1, cluster.primary_pool().options().max_size / 2)) {}
 
 bool Router::OriginAllowed(const Request& request) const {
   const auto origin = request.find(http::field::origin);
@@ -124,7 +132,31 @@ bool Router::OriginAllowed(const Request& request) const {
 }
 
 Response Router::Handle(const Request& request) const {
-  Response response = Route(request);
+  return WithCors(request, Route(request));
+}
+
+bool Router::UsesDatabase(const Request& request) const {
+  if (request.method() != http::verb::get) return false;
+  const auto match = MatchTarget(request.target());
+  if (!match) return false;
+  switch (match->endpoint) {
+    case Endpoint::kIndex:
+    case Endpoint::kDocs:
+    case Endpoint::kDocsAsset:
+    case Endpoint::kOpenApi:
+    case Endpoint::kMetrics: return false;
+    default: return true;
+  }
+}
+
+Response Router::DatabaseBusy(const Request& request) const {
+  Response r = JsonResponse(503, DetailBody("Database unavailable"));
+  const auto match = MatchTarget(request.target());
+  r.route = match ? match->route : kRouteUnmatched;
+  return WithCors(request, std::move(r));
+}
+
+Response Router::WithCors(const Request& request, Response response) const {
   if (OriginAllowed(request)) {
     response.headers.emplace_back("Access-Control-Allow-Origin",
                                   std::string(request[http::field::origin]));
@@ -191,19 +223,20 @@ Response Router::Route(const Request& request) const {
       r.content_type = std::string(kJson);
       r.static_body = openapi_json_;
       break;
-    case Endpoint::kHealth: r = HandleHealth(pool_); break;
+    case Endpoint::kHealth: r = HandleHealth(cluster_); break;
     case Endpoint::kMetrics: {
-      const PgPoolStats stats = pool_.Stats();
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics_.Render(&stats);
+      r.body = metrics_.Render(&cluster_);
       break;
     }
-    case Endpoint::kTwaps: r = HandleListTwaps(pool_, Params(*target)); break;
-    case Endpoint::kTwap: r = HandleGetTwap(pool_, match->path_param); break;
+    case Endpoint::kTwaps: r = HandleListTwaps(cluster_, Params(*target)); break;
+    case Endpoint::kTwap: r = HandleGetTwap(cluster_, match->path_param); break;
     case Endpoint::kTwapFills:
-      r = HandleTwapFills(pool_, match->path_param, Params(*target));
+      r = HandleTwapFills(cluster_, match->path_param, Params(*target));
       break;
-    case Endpoint::kExport: r = HandleExport(pool_, export_slots_, Params(*target)); break;
+    case Endpoint::kExport:
+      r = HandleExport(cluster_.primary_pool(), export_slots_, Params(*target));
+      break;
   }
   r.route = match->route;
   return r;

@@ -10,7 +10,7 @@
 #include "api/export.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
-#include "db/pool.h"
+#include "db/cluster.h"
 
 namespace hltwap::api {
 
@@ -21,15 +21,20 @@ struct RouterOptions {
 
 class Router {
  public:
-  Router(PgPool& pool, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
+  Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
 
   Response Handle(const Request& request) const;
+  // Whether Handle may wait on the database (the session runs those requests off its threads).
+  bool UsesDatabase(const Request& request) const;
+  // The 503 for a request that found no database thread free in time.
+  Response DatabaseBusy(const Request& request) const;
 
  private:
   Response Route(const Request& request) const;
+  Response WithCors(const Request& request, Response response) const;
   bool OriginAllowed(const Request& request) const;
 
-  PgPool& pool_;
+  PgCluster& cluster_;
   Metrics& metrics_;
   const DocsAssets& assets_;
   const RouterOptions options_;

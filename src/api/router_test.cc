@@ -18,8 +18,14 @@ namespace json = boost::json;
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
-      : pool_(PoolOptions()),
-        router_(pool_, metrics_, assets_, {{"https://ok.example"}, "9.9.9"}) {}
+      : cluster_(ClusterOptions()),
+        router_(cluster_, metrics_, assets_, {{"https://ok.example"}, "9.9.9"}) {}
+
+  PgClusterOptions ClusterOptions() {
+    PgClusterOptions o;
+    o.primary = PoolOptions();
+    return o;
+  }
 
   PgPoolOptions PoolOptions() {
     testing::LoadSampleRows(db_);
@@ -41,7 +47,7 @@ class RouterTest : public ::testing::Test {
   }
 
   testing::TestDatabase db_;
-  PgPool pool_;
+  PgCluster cluster_;
   Metrics metrics_;
   DocsAssets assets_ = DocsAssets::Load("/nonexistent");
   Router router_;

@@ -26,6 +26,9 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   uint16_t port = 8000;
   unsigned threads = 1;
+  // Threads that run requests using the database: enough for every pooled connection to be in
+  // use, and two more so /healthz is not queued behind them.
+  unsigned database_threads = 4;
   // At the cap, an idle connection is closed to make room; when none is idle the new one is.
   unsigned max_connections = 1024;
   unsigned max_connections_per_client = 256;  // per remote address; 0: no bound

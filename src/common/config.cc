@@ -153,6 +153,10 @@ Result<Config> LoadConfig(bool need_database) {
   HLTWAP_RETURN_IF_ERROR(ReadMillis("DB_POOL_TIMEOUT_MS", c.db_pool_timeout));
   HLTWAP_RETURN_IF_ERROR(ReadInteger("DB_CONNECT_TIMEOUT", 1, 600, c.db_connect_timeout_seconds));
   HLTWAP_RETURN_IF_ERROR(ReadMillis("DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout));
+  c.database_read_urls = GetEnv("DATABASE_READ_URLS");
+  int64_t max_lag_seconds = c.db_max_replica_lag.count() / 1000;
+  HLTWAP_RETURN_IF_ERROR(ReadInteger("DATABASE_MAX_REPLICA_LAG_S", 1, 86'400, max_lag_seconds));
+  c.db_max_replica_lag = std::chrono::seconds(max_lag_seconds);
 
   c.twap_ts_column = GetEnv("TWAP_TS_COLUMN");
   HLTWAP_RETURN_IF_ERROR(ReadInteger("S3_STALL_TIMEOUT_S", 1, 3600, c.s3_stall_timeout_seconds));

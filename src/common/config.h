@@ -22,6 +22,10 @@ struct Config {
 
   // Database: DATABASE_URL as given; db/database_url.h turns it into a libpq connection string.
   std::string database_url;
+  // Read-only standbys for the API's queries (DATABASE_READ_URLS, comma-separated URLs), and
+  // the replay lag beyond which a standby leaves rotation.
+  std::string database_read_urls;
+  std::chrono::milliseconds db_max_replica_lag{30000};
 
   // API server.
   std::string api_host = "0.0.0.0";

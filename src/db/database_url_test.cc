@@ -43,6 +43,34 @@ TEST(DatabaseUrl, ConninfoOfTheConfigurationMasksItsPassword) {
   EXPECT_EQ(bad.status().message().find('\n'), std::string::npos);
 }
 
+TEST(DatabaseUrl, ReadUrlsSplitBetweenUrlsNotInsideThem) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(SplitUrlList(""), V{});
+  EXPECT_EQ(SplitUrlList(" postgresql://a/db ,postgres://b:5433/db, "),
+            (V{"postgresql://a/db", "postgres://b:5433/db"}));
+  // libpq's multi-host URL keeps its commas.
+  EXPECT_EQ(SplitUrlList("postgresql://h1:5432,h2:5432/db,postgresql+psycopg://c/db"),
+            (V{"postgresql://h1:5432,h2:5432/db", "postgresql+psycopg://c/db"}));
+  EXPECT_EQ(SplitUrlList("postgresql://postgres:5432,postgres-2:5432/db"),
+            V{"postgresql://postgres:5432,postgres-2:5432/db"});
+}
+
+TEST(DatabaseUrl, ReadUrlsAreCheckedNamedAndMasked) {
+  Config config;
+  config.database_read_urls = "postgresql://r:read-secret@s1/hl,postgres://s2:5433/hl";
+  auto conninfos = DatabaseReadConninfos(config);
+  ASSERT_TRUE(conninfos.ok()) << conninfos.status().message();
+  EXPECT_EQ(conninfos->size(), 2u);
+  EXPECT_EQ(log::MaskSecrets("read-secret"), "***");
+
+  config.database_read_urls = "postgresql://s1/hl,postgres://u:pw-secret@h/db?x=%zz";
+  auto bad = DatabaseReadConninfos(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("DATABASE_READ_URLS entry 2"), std::string::npos)
+      << bad.status().message();
+  EXPECT_EQ(bad.status().message().find("pw-secret"), std::string::npos);
+}
+
 TEST(DatabaseUrl, DescribesWithoutThePassword) {
   const std::string conninfo = "postgresql://u:topsecret@db.example:6543/hl";
   EXPECT_EQ(DescribeConninfo(conninfo), "db.example:6543/hl");

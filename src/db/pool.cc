@@ -188,9 +188,11 @@ PgPool::Lease::~Lease() {
 }
 
 Result<PgResult> PgPool::Lease::ExecPrepared(const std::string& name,
-                                             const std::vector<PgParam>& params) {
+                                             const std::vector<PgParam>& params,
+                                             std::optional<std::chrono::milliseconds> timeout) {
   const PgParamArray values(params);
-  const auto deadline = Clock::now() + pool_->options_.statement_timeout + kClientDeadlineGrace;
+  const auto deadline =
+      Clock::now() + timeout.value_or(pool_->options_.statement_timeout + kClientDeadlineGrace);
   return SendAndWait(*conn_, deadline, [&](PGconn* c) {
     return PQsendQueryPrepared(c, name.c_str(), values.size(), values.values(), nullptr, nullptr,
                                0);

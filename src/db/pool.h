@@ -63,8 +63,10 @@ class PgPool {
     // Runs a statement the pool prepared; text parameters, text results. Bounded by the
     // pool's statement timeout: a timeout is kRetryable, a lost connection kConnection, and
     // either way the connection is discarded when the lease ends.
-    [[nodiscard]] Result<PgResult> ExecPrepared(const std::string& name,
-                                                const std::vector<PgParam>& params);
+    // `timeout`, when given, replaces the client-side bound (the server's stays).
+    [[nodiscard]] Result<PgResult> ExecPrepared(
+        const std::string& name, const std::vector<PgParam>& params,
+        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
     // Runs a statement the pool did not prepare (a transaction command, a cursor's DECLARE or
     // FETCH), with the same bound and error kinds as ExecPrepared.
     [[nodiscard]] Result<PgResult> Exec(const std::string& sql,

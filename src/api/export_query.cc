@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -82,8 +83,10 @@ std::variant<ExportQuery, std::vector<ValidationIssue>> ParseExportQuery(
     return issues;
   }
   q.wallet = window.wallet;
-  q.start_micros = *window.start;
-  q.end_micros = *window.end;
+  // The parser takes years PostgreSQL does not (0000): the window's edges are clamped to its
+  // range, which changes no row.
+  q.start_micros = std::clamp(*window.start, kMinTimestampMicros, kMaxTimestampMicros);
+  q.end_micros = std::clamp(*window.end, kMinTimestampMicros, kMaxTimestampMicros);
   return q;
 }
 

@@ -61,6 +61,15 @@ TEST(ExportQuery, EveryProblemInParameterOrder) {
   EXPECT_TRUE(Issues(twap_awaken).empty());
 }
 
+TEST(ExportQuery, WindowEdgesWithinPostgresRange) {
+  const auto q = std::get<ExportQuery>(ParseExportQuery(
+      {{"wallet", "w"}, {"start", "0000-01-01"}, {"end", "9999-12-31T23:59:59.999999Z"}}));
+  EXPECT_EQ(q.start_micros, kMinTimestampMicros);
+  EXPECT_EQ(q.end_micros, kMaxTimestampMicros);
+  EXPECT_EQ(ExportFileName(q, ExportLayout::kCsvFills),
+            "hltwap-w-00010101T000000Z-99991231T235959Z-csv.csv");
+}
+
 TEST(ExportQuery, Markets) {
   EXPECT_EQ(MarketOf("BTC"), Market::kPerp);
   EXPECT_EQ(MarketOf("xyz:NVDA"), Market::kPerp);

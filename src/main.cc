@@ -1,7 +1,9 @@
-// hltwap: Hyperliquid TWAP data service. One program, four subcommands: db, etl, api, export.
+// hltwap: Hyperliquid TWAP data service. One program, five subcommands: db, etl, api, coverage,
+// export.
 #include <CLI/CLI.hpp>
 
 #include "api/api_command.h"
+#include "api/coverage_command.h"
 #include "api/export_command.h"
 #include "common/command.h"
 #include "common/config.h"
@@ -24,6 +26,7 @@ int main(int argc, char** argv) {
   hltwap::AddDbCommand(app, exit_code);
   hltwap::AddEtlCommand(app, exit_code);
   hltwap::AddApiCommand(app, exit_code);
+  hltwap::AddCoverageCommand(app, exit_code);
   hltwap::AddExportCommand(app, exit_code);
 
   // The .env file must be read before any subcommand runs, and subcommands run during parsing.

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "api/coverage_handler.h"
 #include "api/docs.h"
 #include "api/metrics.h"
 #include "api/queries.h"
@@ -54,7 +55,8 @@ int RunApi(const ApiFlags& flags) {
   cluster_options.max_replica_lag = config->db_max_replica_lag;
   PgCluster cluster(std::move(cluster_options));
   api::Metrics metrics;
-  const api::Router router(cluster, metrics, assets, {config->cors_origins, HLTWAP_VERSION});
+  const api::Router router(cluster, metrics, assets,
+                           {config->cors_origins, HLTWAP_VERSION, api::CoverageDatasets(*config)});
   const Status served = api::RunServer(server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
   return kExitOk;
@@ -65,8 +67,9 @@ int RunApi(const ApiFlags& flags) {
 void AddApiCommand(CLI::App& app, int& exit_code) {
   auto* api = app.add_subcommand(
       "api",
-      "Serve the HTTP JSON API: GET /api/v1/twaps, /api/v1/twaps/{twap_id}, /api/v1/export, "
-      "/healthz, /metrics, /openapi.json, /docs");
+      "Serve the HTTP JSON API: GET /api/v1/twaps, /api/v1/twaps/{twap_id}, "
+      "/api/v1/wallets/{wallet}/summary, /api/v1/coverage, /api/v1/export, /healthz, /metrics, "
+      "/openapi.json, /docs");
   auto flags = std::make_shared<ApiFlags>();
   api->add_option("--host", flags->host, "Address to listen on (default: API_HOST, else 0.0.0.0)");
   api->add_option("--port", flags->port, "Port to listen on (default: API_PORT, else 8000)")

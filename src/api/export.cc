@@ -3,16 +3,12 @@
 #include <algorithm>
 
 #include "api/csv_writer.h"
+#include "api/handlers.h"
 #include "api/sql.h"
 #include "common/log.h"
-#include "common/time_util.h"
 
 namespace hltwap::api {
 namespace {
-
-bool HasNul(std::string_view text) {
-  return text.find('\0') != std::string_view::npos;
-}
 
 std::string_view DeclareSql(ExportLayout layout) {
   switch (layout) {
@@ -105,8 +101,8 @@ Result<ExportPlan> StartExport(PgPool& pool, const ExportQuery& q) {
   // The database cannot hold NUL in text, so a wallet or asset with one matches nothing: the
   // statement then runs with a NULL wallet, which no row has.
   const bool matches_nothing = HasNul(q.wallet) || (q.asset && HasNul(*q.asset));
-  const std::string start = FormatTimestampUtc(q.start_micros);
-  const std::string end = FormatTimestampUtc(q.end_micros);
+  const std::string start = SqlTimestamp(q.start_micros);
+  const std::string end = SqlTimestamp(q.end_micros);
   const PgParam wallet = matches_nothing ? PgParam() : PgParam(q.wallet);
   const PgParam asset = q.asset && !matches_nothing ? PgParam(*q.asset) : PgParam();
   std::vector<PgParam> params = {wallet, start, end, asset};

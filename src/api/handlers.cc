@@ -25,6 +25,19 @@ bool IsUnavailable(const Status& status) {
   return status.kind() == ErrorKind::kConnection || status.kind() == ErrorKind::kRetryable;
 }
 
+}  // namespace
+
+// 503 while the database cannot be reached; any other failure is a 500 that says nothing
+// about its cause (the log line has it, masked).
+Response DatabaseFailure(const Status& status, std::string_view what) {
+  if (IsUnavailable(status)) {
+    log::Warn("{}: database unavailable: {}", what, status.message());
+    return JsonResponse(503, DetailBody("Database unavailable"));
+  }
+  log::Error("{}: {}", what, status.message());
+  return JsonResponse(500, DetailBody("Internal Server Error"));
+}
+
 // The database cannot hold NUL in text, so a value with one matches nothing.
 bool HasNul(std::string_view text) {
   return text.find('\0') != std::string_view::npos;
@@ -33,6 +46,8 @@ bool HasNul(std::string_view text) {
 std::string SqlTimestamp(int64_t micros) {
   return FormatTimestampUtc(std::clamp(micros, kMinTimestampMicros, kMaxTimestampMicros));
 }
+
+namespace {
 
 void WriteListHeader(JsonWriter& w, const TwapsQuery& q) {
   w.BeginObject();
@@ -58,15 +73,6 @@ TwapCursor CursorAt(const PgResult& result, int row) {
 }
 
 }  // namespace
-
-Response DatabaseFailure(const Status& status, std::string_view what) {
-  if (IsUnavailable(status)) {
-    log::Warn("{}: database unavailable: {}", what, status.message());
-    return JsonResponse(503, DetailBody("Database unavailable"));
-  }
-  log::Error("{}: {}", what, status.message());
-  return JsonResponse(500, DetailBody("Internal Server Error"));
-}
 
 Response HandleListTwaps(PgCluster& cluster, const QueryParams& params) {
   auto parsed = ParseTwapsQuery(params);

@@ -20,6 +20,8 @@ constexpr std::string_view kOpenApiJson = R"json(
   },
   "tags": [
     {"name": "twaps", "description": "TWAP orders, their status rows and their fills"},
+    {"name": "wallets", "description": "A wallet's totals"},
+    {"name": "coverage", "description": "Which data hours are ingested, which are missing, which objects failed"},
     {"name": "exports", "description": "Files for tax platforms and accountants"},
     {"name": "operations", "description": "Health, metrics and documentation"}
   ],
@@ -85,6 +87,49 @@ constexpr std::string_view kOpenApiJson = R"json(
           "200": {"description": "One page of the TWAP's fills.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FillsPage"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "404": {"description": "The TWAP has neither a status row nor a fill: `{\"detail\": \"TWAP <id> not found\"}`.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+          "413": {"$ref": "#/components/responses/ContentTooLarge"},
+          "422": {"$ref": "#/components/responses/ValidationError"},
+          "431": {"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"},
+          "503": {"$ref": "#/components/responses/DatabaseUnavailable"}
+        }
+      }
+    },
+    "/api/v1/wallets/{wallet}/summary": {
+      "get": {
+        "tags": ["wallets"],
+        "operationId": "wallet_summary",
+        "summary": "A wallet's TWAPs and fills in a time range, in totals",
+        "description": "Each TWAP of `wallet` with a status row in the window counts once, with its latest row there (as `GET /api/v1/twaps` shows it): TWAPs by status, and by asset with Σ requested size, Σ executed size and Σ executed notional. The wallet's fills whose own `time` is in the window: count, Σ size, Σ px × sz and Σ closed PnL by asset (coin), Σ fee by fee token. `first_activity` / `last_activity`: the earliest and latest status row or fill in the window. Decimals are exact NUMERIC sums as strings (a null term adds nothing; a sum of nulls only is null); lists are sorted by their key in byte order, null last. A wallet without data in the window answers zero counts, empty lists and null activity. One database snapshot.",
+        "parameters": [
+          {"name": "wallet", "in": "path", "required": true, "description": "Wallet address (matched case-insensitively: it is lowercased).", "schema": {"type": "string", "title": "Wallet"}, "example": "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"},
+          {"name": "start", "in": "query", "required": true, "description": "Window start, inclusive, as for `GET /api/v1/twaps`.", "schema": {"type": "string", "format": "date-time", "title": "Start"}, "example": "2025-01-01T00:00:00Z"},
+          {"name": "end", "in": "query", "required": true, "description": "Window end, inclusive; not earlier than `start`.", "schema": {"type": "string", "format": "date-time", "title": "End"}, "example": "2025-12-31T23:59:59.999999Z"}
+        ],
+        "responses": {
+          "200": {"description": "The wallet's totals in the window.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WalletSummary"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+          "413": {"$ref": "#/components/responses/ContentTooLarge"},
+          "422": {"$ref": "#/components/responses/ValidationError"},
+          "431": {"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"},
+          "503": {"$ref": "#/components/responses/DatabaseUnavailable"}
+        }
+      }
+    },
+    "/api/v1/coverage": {
+      "get": {
+        "tags": ["coverage"],
+        "operationId": "coverage",
+        "summary": "Which data hours of each dataset are ingested, missing or failed",
+        "description": "From the ingest log: for each dataset (`twap_statuses` under `AWS_S3_PREFIX`, `fills` under `AWS_S3_FILLS_PREFIX`; a key belongs to the longest prefix that starts it) the data hours its objects' keys name (`YYYY/MM/DD/HH/`, `date=YYYY-MM-DD/hour=HH/` and `YYYYMMDD/H.parquet` name an hour; `YYYY/MM/DD/` and `date=YYYY-MM-DD/` without an hour the whole day; any other key is of unknown layout, never guessed). Hours are UTC; a window's hours run from the hour of `start` to the hour of `end`, both included; without a window, each dataset's first to last ingested hour. `complete`: no hour of that range lacks an ingested object, no failed object lies in it and no failed object has an unknown layout (and, without a window, something was ingested). Lists are bounded (100 missing ranges, 100 failures, 20 keys); the counts beside them are exact. `hltwap coverage --format json` prints the same body.",
+        "parameters": [
+          {"name": "start", "in": "query", "required": false, "description": "Window start, inclusive (forms as for `GET /api/v1/twaps`); only together with `end`.", "schema": {"type": "string", "format": "date-time", "title": "Start"}, "example": "2025-01-01T00:00:00Z"},
+          {"name": "end", "in": "query", "required": false, "description": "Window end, inclusive; only together with `start`, not earlier than it.", "schema": {"type": "string", "format": "date-time", "title": "End"}, "example": "2025-12-31T23:59:59.999999Z"}
+        ],
+        "responses": {
+          "200": {"description": "The coverage of each dataset.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coverage"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},
           "422": {"$ref": "#/components/responses/ValidationError"},
@@ -342,6 +387,150 @@ constexpr std::string_view kOpenApiJson = R"json(
           "next_cursor": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Next Cursor", "description": "Pass as `cursor` for the next page; null on the last page."}
         },
         "required": ["twap_id", "fills", "next_cursor"]
+      },
+      "WalletSummary": {
+        "type": "object",
+        "title": "WalletSummary",
+        "properties": {
+          "wallet": {"type": "string", "title": "Wallet", "description": "The wallet asked for, lowercased."},
+          "start": {"type": "string", "format": "date-time", "title": "Start"},
+          "end": {"type": "string", "format": "date-time", "title": "End"},
+          "first_activity": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "First Activity", "description": "The earliest status row or fill of the wallet in the window; null when there is none."},
+          "last_activity": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Last Activity"},
+          "twaps": {
+            "type": "object",
+            "title": "WalletTwaps",
+            "description": "The wallet's TWAPs with a status row in the window, each once, from its latest row there.",
+            "properties": {
+              "count": {"type": "integer", "minimum": 0, "title": "Count"},
+              "by_status": {"type": "array", "items": {"$ref": "#/components/schemas/StatusCount"}, "title": "By Status"},
+              "by_asset": {"type": "array", "items": {"$ref": "#/components/schemas/AssetTwapTotals"}, "title": "By Asset"}
+            },
+            "required": ["count", "by_status", "by_asset"]
+          },
+          "fills": {
+            "type": "object",
+            "title": "WalletFills",
+            "description": "The wallet's fills whose time is in the window.",
+            "properties": {
+              "count": {"type": "integer", "minimum": 0, "title": "Count"},
+              "by_asset": {"type": "array", "items": {"$ref": "#/components/schemas/AssetFillTotals"}, "title": "By Asset"},
+              "fees_by_token": {"type": "array", "items": {"$ref": "#/components/schemas/FeeTotals"}, "title": "Fees By Token"}
+            },
+            "required": ["count", "by_asset", "fees_by_token"]
+          }
+        },
+        "required": ["wallet", "start", "end", "first_activity", "last_activity", "twaps", "fills"]
+      },
+      "StatusCount": {
+        "type": "object",
+        "title": "StatusCount",
+        "properties": {
+          "status": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Status"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count", "description": "TWAPs whose latest row in the window has this status."}
+        },
+        "required": ["status", "count"]
+      },
+      "AssetTwapTotals": {
+        "type": "object",
+        "title": "AssetTwapTotals",
+        "description": "The TWAPs whose latest row in the window has this asset.",
+        "properties": {
+          "asset": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Asset"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count"},
+          "size_requested": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Size Requested", "description": "Σ requested size."},
+          "size_executed": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Size Executed", "description": "Σ executed size."},
+          "notional_executed": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Notional Executed", "description": "Σ executed notional."}
+        },
+        "required": ["asset", "count", "size_requested", "size_executed", "notional_executed"]
+      },
+      "AssetFillTotals": {
+        "type": "object",
+        "title": "AssetFillTotals",
+        "description": "The fills of one coin.",
+        "properties": {
+          "asset": {"type": "string", "title": "Asset"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count"},
+          "size": {"type": "string", "title": "Size", "description": "Σ sz."},
+          "notional": {"type": "string", "title": "Notional", "description": "Σ px × sz."},
+          "closed_pnl": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Closed Pnl", "description": "Σ closed_pnl (null when no fill has one)."}
+        },
+        "required": ["asset", "count", "size", "notional", "closed_pnl"]
+      },
+      "FeeTotals": {
+        "type": "object",
+        "title": "FeeTotals",
+        "description": "The fills that paid their fee in one token (null: fills without a fee token).",
+        "properties": {
+          "fee_token": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee Token"},
+          "count": {"type": "integer", "minimum": 1, "title": "Count"},
+          "fee": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Fee", "description": "Σ fee (negative: rebates exceed fees); null when no fill has one."}
+        },
+        "required": ["fee_token", "count", "fee"]
+      },
+      "Coverage": {
+        "type": "object",
+        "title": "Coverage",
+        "properties": {
+          "start": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Start", "description": "The window asked for, normalised; null without one."},
+          "end": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "End"},
+          "datasets": {"type": "array", "items": {"$ref": "#/components/schemas/DatasetCoverage"}, "title": "Datasets"},
+          "other_objects": {"$ref": "#/components/schemas/OtherObjects"}
+        },
+        "required": ["start", "end", "datasets", "other_objects"]
+      },
+      "DatasetCoverage": {
+        "type": "object",
+        "title": "DatasetCoverage",
+        "properties": {
+          "dataset": {"type": "string", "enum": ["twap_statuses", "fills"], "title": "Dataset"},
+          "prefix": {"type": "string", "title": "Prefix", "description": "The configured key prefix."},
+          "first_hour": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "First Hour", "description": "The first hour an ingested object covers, whatever the window; null when none."},
+          "last_hour": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Last Hour", "description": "The start of the last hour an ingested object covers."},
+          "objects_ingested": {"type": "integer", "minimum": 0, "title": "Objects Ingested", "description": "Objects loaded without error whose hours meet the range."},
+          "complete": {"type": "boolean", "title": "Complete"},
+          "missing_hours": {"type": "integer", "minimum": 0, "title": "Missing Hours", "description": "Hours of the range without an ingested object (an hour of a failed object included)."},
+          "missing_range_count": {"type": "integer", "minimum": 0, "title": "Missing Range Count", "description": "How many runs of consecutive missing hours there are; `missing_ranges` lists the first 100."},
+          "missing_ranges": {"type": "array", "items": {"$ref": "#/components/schemas/MissingRange"}, "maxItems": 100, "title": "Missing Ranges"},
+          "failed_objects": {"type": "integer", "minimum": 0, "title": "Failed Objects", "description": "Objects whose latest attempt failed and whose hours meet the range, and failed objects of unknown layout."},
+          "failures": {"type": "array", "items": {"$ref": "#/components/schemas/FailedObject"}, "maxItems": 100, "title": "Failures", "description": "The first 100 failed objects by key."},
+          "unknown_layout": {"type": "integer", "minimum": 0, "title": "Unknown Layout", "description": "Objects whose key names no hour in a known layout, whatever the range."},
+          "unknown_layout_keys": {"type": "array", "items": {"type": "string"}, "maxItems": 20, "title": "Unknown Layout Keys", "description": "The first 20 of them by key."},
+          "last_success_at": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "Last Success At", "description": "When an object of the dataset was last loaded without error (the latest ingested_at of such an object); null when none was."}
+        },
+        "required": ["dataset", "prefix", "first_hour", "last_hour", "objects_ingested", "complete", "missing_hours", "missing_range_count", "missing_ranges", "failed_objects", "failures", "unknown_layout", "unknown_layout_keys", "last_success_at"]
+      },
+      "MissingRange": {
+        "type": "object",
+        "title": "MissingRange",
+        "properties": {
+          "start": {"type": "string", "format": "date-time", "title": "Start", "description": "The first missing hour."},
+          "end": {"type": "string", "format": "date-time", "title": "End", "description": "The start of the last missing hour (inclusive)."},
+          "hours": {"type": "integer", "minimum": 1, "title": "Hours"}
+        },
+        "required": ["start", "end", "hours"]
+      },
+      "FailedObject": {
+        "type": "object",
+        "title": "FailedObject",
+        "properties": {
+          "key": {"type": "string", "title": "Key"},
+          "error": {"type": "string", "title": "Error", "description": "The logged error: one line, secrets masked."},
+          "at": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}], "title": "At", "description": "When the failure was logged."}
+        },
+        "required": ["key", "error", "at"]
+      },
+      "OtherObjects": {
+        "type": "object",
+        "title": "OtherObjects",
+        "description": "Logged objects of no dataset: local files (`file://…`) and keys under no configured prefix.",
+        "properties": {
+          "objects": {"type": "integer", "minimum": 0, "title": "Objects"},
+          "local_files": {"type": "integer", "minimum": 0, "title": "Local Files"},
+          "failed_objects": {"type": "integer", "minimum": 0, "title": "Failed Objects"},
+          "keys": {"type": "array", "items": {"type": "string"}, "maxItems": 20, "title": "Keys", "description": "The first 20 by key."}
+        },
+        "required": ["objects", "local_files", "failed_objects", "keys"]
       },
       "LastIngested": {
         "type": "object",

@@ -9,6 +9,8 @@ std::vector<PreparedStatement> ApiStatements() {
       {std::string(kTwapRowsName), std::string(sql::kTwapRows)},
       {std::string(kTwapFillsName), std::string(sql::kTwapFills)},
       {std::string(kLastIngestedName), std::string(sql::kLastIngested)},
+      {std::string(kWalletSummaryName), std::string(sql::kWalletSummary)},
+      {std::string(kCoverageObjectsName), std::string(sql::kCoverageObjects)},
   };
 }
 

@@ -75,6 +75,8 @@ inline constexpr std::string_view kTwapsWithRowsName = "api_twaps_with_rows";
 inline constexpr std::string_view kTwapRowsName = "api_twap_rows";
 inline constexpr std::string_view kTwapFillsName = "api_twap_fills";
 inline constexpr std::string_view kLastIngestedName = "api_last_ingested";
+inline constexpr std::string_view kWalletSummaryName = "api_wallet_summary";
+inline constexpr std::string_view kCoverageObjectsName = "api_coverage_objects";
 
 // Every statement above, for PgPoolOptions::statements.
 std::vector<PreparedStatement> ApiStatements();

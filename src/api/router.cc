@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <boost/url/parse.hpp>
 
+#include "api/coverage_handler.h"
 #include "api/errors.h"
 #include "api/export_handler.h"
 #include "api/handlers.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "api/summary_handler.h"
 #include "common/text.h"
 
 namespace hltwap::api {
@@ -25,6 +27,10 @@ constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
 constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
 constexpr std::string_view kRouteExport = "/api/v1/export";
 constexpr std::string_view kFillsSuffix = "/fills";
+constexpr std::string_view kRouteWallets = "/api/v1/wallets";
+constexpr std::string_view kRouteWalletSummary = "/api/v1/wallets/{wallet}/summary";
+constexpr std::string_view kSummarySuffix = "/summary";
+constexpr std::string_view kRouteCoverage = "/api/v1/coverage";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 
 constexpr std::string_view kAllowedMethods = "GET";
@@ -39,13 +45,15 @@ enum class Endpoint {
   kTwaps,
   kTwap,
   kTwapFills,
+  kWalletSummary,
+  kCoverage,
   kExport,
 };
 
 struct Match {
   Endpoint endpoint;
   std::string_view route;
-  std::string path_param;  // twap_id or asset
+  std::string path_param;  // twap_id, wallet or asset
 };
 
 // Matches the percent-decoded path, as Starlette does: a path parameter is one segment, so an
@@ -60,6 +68,7 @@ std::optional<Match> MatchPath(std::string_view path) {
   for (const auto& [route, endpoint] : kExact) {
     if (path == route) return Match{endpoint, route, {}};
   }
+  if (path == kRouteCoverage) return Match{Endpoint::kCoverage, kRouteCoverage, {}};
   // The segment between prefix + "/" and suffix, when the path is exactly that.
   const auto one_segment_between = [&](std::string_view prefix,
                                        std::string_view suffix) -> std::optional<std::string> {
@@ -79,6 +88,9 @@ std::optional<Match> MatchPath(std::string_view path) {
   if (auto id = one_segment_after(kRouteTwaps)) return Match{Endpoint::kTwap, kRouteTwap, *id};
   if (auto id = one_segment_between(kRouteTwaps, kFillsSuffix)) {
     return Match{Endpoint::kTwapFills, kRouteTwapFills, *id};
+  }
+  if (auto wallet = one_segment_between(kRouteWallets, kSummarySuffix)) {
+    return Match{Endpoint::kWalletSummary, kRouteWalletSummary, *wallet};
   }
   if (auto asset = one_segment_after(kRouteDocs)) {
     return Match{Endpoint::kDocsAsset, kRouteDocsAsset, *asset};
@@ -233,6 +245,12 @@ Response Router::Route(const Request& request) const {
     case Endpoint::kTwap: r = HandleGetTwap(cluster_, match->path_param); break;
     case Endpoint::kTwapFills:
       r = HandleTwapFills(cluster_, match->path_param, Params(*target));
+      break;
+    case Endpoint::kWalletSummary:
+      r = HandleWalletSummary(cluster_, match->path_param, Params(*target));
+      break;
+    case Endpoint::kCoverage:
+      r = HandleCoverage(cluster_, options_.coverage_datasets, Params(*target));
       break;
     case Endpoint::kExport:
       r = HandleExport(cluster_.primary_pool(), export_slots_, Params(*target));

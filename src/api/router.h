@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/coverage.h"
 #include "api/docs.h"
 #include "api/export.h"
 #include "api/http_types.h"
@@ -17,6 +18,8 @@ namespace hltwap::api {
 struct RouterOptions {
   std::vector<std::string> cors_origins;  // empty: CORS off; "*" allows any origin
   std::string version = HLTWAP_VERSION;
+  // GET /api/v1/coverage's datasets and their prefixes (coverage_handler.h CoverageDatasets).
+  std::vector<CoverageDatasetSpec> coverage_datasets = {};
 };
 
 class Router {

@@ -79,6 +79,13 @@ TEST_F(RouterTest, RoutesByTemplate) {
       {"/api/v1/twaps/1/fills/2", 404, "unmatched", "application/json"},
       {"/nowhere", 404, "unmatched", "application/json"},
       {"/api/v1/twaps?wallet=%zz", 400, "unmatched", "application/json"},
+      {"/api/v1/wallets/0xAB/summary?start=2025-11-01&end=2025-11-02", 200,
+       "/api/v1/wallets/{wallet}/summary", "application/json"},
+      {"/api/v1/wallets/0xab/summary", 422, "/api/v1/wallets/{wallet}/summary", "application/json"},
+      {"/api/v1/wallets/0xab", 404, "unmatched", "application/json"},
+      {"/api/v1/wallets/a/b/summary", 404, "unmatched", "application/json"},
+      {"/api/v1/coverage", 200, "/api/v1/coverage", "application/json"},
+      {"/api/v1/coverage?start=2025-11-01", 422, "/api/v1/coverage", "application/json"},
   };
   for (const auto& c : cases) {
     const Response r = Get(c.target);

@@ -299,6 +299,9 @@ TEST_F(ApiExport, MixedMarketsNeedAnAssetOrAMarket) {
       Export(kBobWindow + "&format=awaken&asset=%40107").body.substr(0, kAwakenSpotHeader.size()),
       kAwakenSpotHeader);
   EXPECT_EQ(Export(kBobWindow + "&format=awaken&asset=BTC").body, perp.body);
+  // Empty optional parameters are absent ones, as on the list endpoints.
+  EXPECT_EQ(Export(kBobWindow + "&format=awaken&market=spot&asset=").body, spot.body);
+  EXPECT_EQ(Export(kBobWindow + "&format=awaken&asset=&market=", 422).status, 422);
   // Koinly and csv take both markets in one file.
   EXPECT_EQ(Summary(Export(kBobWindow + "&format=koinly").body).at("rows"), 3);
   EXPECT_EQ(Summary(Export(kBobWindow).body).at("rows"), 3);
@@ -377,7 +380,6 @@ TEST_F(ApiExport, HostileParametersAre422) {
        "format"},
       {w + "&start=2025-01-01&end=2025-02-01&level=order", "level"},
       {w + "&start=2025-01-01&end=2025-02-01&market=futures", "market"},
-      {w + "&start=2025-01-01&end=2025-02-01&market=", "market"},
       {w + "&start=2025-01-01&end=2025-02-01&format=awaken&level=twap", "level"},
       {w + "&start=2025-01-01&end=2025-02-01&format=koinly&level=twap", "level"},
   };

@@ -168,6 +168,9 @@ TEST_F(ApiTwaps, AssetFilter) {
   EXPECT_EQ(body.at("twaps").at(0).at("rows").as_array().size(), 2u);
   body = GetJson(AliceWindow("&asset=btc"));  // exact match: coins are case-sensitive
   EXPECT_TRUE(body.at("twaps").as_array().empty());
+  // An empty optional parameter is an absent one: every asset, the first page.
+  EXPECT_EQ(GetJson(AliceWindow("&asset=&cursor=")), GetJson(AliceWindow("")));
+  EXPECT_FALSE(GetJson(AliceWindow("&asset=")).at("twaps").as_array().empty());
   body = GetJson(std::string("/api/v1/twaps?wallet=") + kBob +
                  "&start=2025-11-01&end=2025-11-04&asset=%40107");
   EXPECT_EQ(Ids(body), std::vector<std::string>{"568725"});

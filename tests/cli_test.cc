@@ -69,6 +69,40 @@ TEST(Cli, WrongDatabaseUrlGivesOneClearLine) {
   EXPECT_NE(unset.err.find("DATABASE_URL is not set"), std::string::npos) << unset.err;
 }
 
+// No AWS credentials anywhere is a configuration error, like a missing DATABASE_URL: exit 2 with
+// one line that says where to put them.
+TEST(Cli, MissingAwsCredentialsIsAConfigurationError) {
+  TestDatabase db;
+  const std::string home = ::testing::TempDir() + "/hltwap_cli_no_aws_home";
+  const EnvOverrides env = {{"DATABASE_URL", db.url()},
+                            {"HOME", home},
+                            {"AWS_ACCESS_KEY_ID", std::nullopt},
+                            {"AWS_SECRET_ACCESS_KEY", std::nullopt},
+                            {"AWS_SESSION_TOKEN", std::nullopt},
+                            {"AWS_PROFILE", std::nullopt},
+                            {"AWS_SHARED_CREDENTIALS_FILE", home + "/none"},
+                            {"AWS_CONFIG_FILE", home + "/none"},
+                            {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", std::nullopt},
+                            {"AWS_CONTAINER_CREDENTIALS_FULL_URI", std::nullopt},
+                            {"AWS_EC2_METADATA_DISABLED", "true"},
+                            {"LOG_FORMAT", "text"}};
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"etl"}, std::vector<std::string>{"etl", "--dry-run"},
+        std::vector<std::string>{"etl", "--object-key", "raw/a.parquet"}}) {
+    auto r = Hltwap(args, env);
+    EXPECT_EQ(r.exit_code, 2) << args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find("no AWS credentials found"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
+  }
+  // Off EC2, the instance metadata address refuses: still no credentials, still exit 2.
+  EnvOverrides off_ec2 = env;
+  off_ec2["AWS_EC2_METADATA_DISABLED"] = std::nullopt;
+  off_ec2["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "http://127.0.0.1:" + std::to_string(FreePort());
+  auto r = Hltwap({"etl"}, off_ec2);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("no AWS credentials found"), std::string::npos) << r.err;
+}
+
 TEST(Cli, DotEnvFileIsRead) {
   TestDatabase db(/*migrate=*/false);
   const std::string env_file = ::testing::TempDir() + "/hltwap_cli_test.env";

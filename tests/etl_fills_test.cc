@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 // Two TWAPs trading with each other (one tid, both sides), a third TWAP's rebated slice, and
 // the rows that are not TWAP slices: a plain fill, a zero TWAP id, a metadata row.
 std::vector<TestFill> AnHourOfFills() {
-  TestFill buyer = MakeFill(568722, 1001, "0xBuyer000000000000000000000000000000000001");
-  TestFill seller = MakeFill(568723, 1001, "0xseller00000000000000000000000000000000002");
+  TestFill buyer = MakeFill(568722, 1001, "0xB0B0000000000000000000000000000000000001");
+  TestFill seller = MakeFill(568723, 1001, "0x5e11000000000000000000000000000000000002");
   seller.side = "A";
   seller.dir = "Close Long";
   seller.closed_pnl = "-3.25";
@@ -50,8 +50,8 @@ TEST(EtlFills, CamelAndSnakeCaseFilesLoadOnceAndReloadChangesNothing) {
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "0");
   EXPECT_EQ(db.Scalar("SELECT string_agg(twap_id || ':' || wallet || ':' || side, ' ' ORDER BY "
                       "twap_id) FROM twap_fill WHERE tid = 1001"),
-            "568722:0xbuyer000000000000000000000000000000000001:B "
-            "568723:0xseller00000000000000000000000000000000002:A");
+            "568722:0xb0b0000000000000000000000000000000000001:B "
+            "568723:0x5e11000000000000000000000000000000000002:A");
   EXPECT_EQ(db.Scalar("SELECT fee || ' ' || fee_token FROM twap_fill WHERE tid = 1002"),
             "-0.00012345 USDC");
   EXPECT_EQ(db.Scalar("SELECT sum(fee) FROM twap_fill"), "0.17387655")

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/etl_test_files.h"
+#include "tests/parquet_test_table.h"
 
 extern char** environ;
 
@@ -147,6 +148,59 @@ TEST(EtlLocal, NoStatusIsLostWhenRowsShareTheirKey) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find(", 0 inserted,"), std::string::npos) << again.err;
   EXPECT_EQ(DumpTwapStatus(db), dump);
+}
+
+// Values a typed column cannot take (NaN as text or as a float, a type with no reading) are
+// stored as NULL, and the run says how many.
+TEST(EtlLocal, ValuesStoredAsNullAreCountedInTheSummary) {
+  TestDatabase db;
+  TempDir dir;
+  const std::string path = dir.File("nulls.parquet");
+  WriteColumns(path, {{"time", arrow::utf8(), R"(["2025-11-01T08:00:00", "2025-11-01T08:00:01"])"},
+                      {"twap_id", arrow::int64(), "[1, 2]"},
+                      {"state_user", arrow::utf8(),
+                       R"(["0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4",
+                           "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"])"},
+                      {"state_sz", arrow::utf8(), R"(["NaN", "10"])"},
+                      {"state_executedSz", arrow::float64(), R"([NaN, 1.5])"},
+                      {"state_minutes", arrow::list(arrow::int32()), "[[30], [30]]"},
+                      {"status", arrow::utf8(), R"(["activated", "activated"])"}});
+  auto run = RunEtlCommand({"--local-file", path}, DbEnv(db));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("2 rows read, 2 inserted, 0 rejected, 0 skipped, 0 collapsed, 4 values "
+                         "nulled, 0 raw values truncated"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(db.Scalar("SELECT string_agg(concat_ws('|', twap_id, coalesce(size_requested::text, "
+                      "'NULL'), coalesce(size_executed::text, 'NULL'), coalesce(duration_minutes::"
+                      "text, 'NULL')), ' ' ORDER BY twap_id) FROM twap_status"),
+            "1|NULL|NULL|NULL 2|10|1.5|NULL");
+}
+
+// PostgreSQL keeps microseconds: two events of one TWAP 1 ns apart share their key, and the
+// more advanced row is kept (docs/design.md, Data semantics). The run counts the collapse.
+TEST(EtlLocal, EventsOneNanosecondApartCollapseIntoTheMoreAdvancedRow) {
+  TestDatabase db;
+  TempDir dir;
+  const std::string path = dir.File("collapse.parquet");
+  // 2025-11-01T08:00:00.000001000Z and 1 ns later; TWAP 2 once.
+  WriteColumns(path, {{"time", arrow::timestamp(arrow::TimeUnit::NANO, "UTC"),
+                       "[1761984000000001000, 1761984000000001001, 1761984000000001000]"},
+                      {"twap_id", arrow::int64(), "[1, 1, 2]"},
+                      {"state_user", arrow::utf8(),
+                       R"(["0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4",
+                     "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4",
+                     "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"])"},
+                      {"state_executedSz", arrow::utf8(), R"(["10", "0.0", "0.0"])"},
+                      {"status", arrow::utf8(), R"(["finished", "activated", "activated"])"}});
+  auto run = RunEtlCommand({"--local-file", path}, DbEnv(db));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("3 rows read, 2 inserted, 0 rejected, 0 skipped, 1 collapsed,"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(db.Scalar("SELECT string_agg(twap_id || ':' || status || ':' || (ts AT TIME ZONE "
+                      "'UTC'), ' ' ORDER BY twap_id) FROM twap_status"),
+            "1:finished:2025-11-01 08:00:00.000001 2:activated:2025-11-01 08:00:00.000001");
 }
 
 TEST(EtlLocal, DirectoryLoadsItsParquetFilesOnly) {

@@ -1,8 +1,13 @@
 // `hltwap etl` against a real S3-compatible server (moto_server over HTTP) and real PostgreSQL.
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <filesystem>
 #include <map>
+#include <mutex>
 #include <regex>
 #include <thread>
 
@@ -64,6 +69,173 @@ int64_t OkCount(const std::string& log) {
   std::smatch m;
   if (!std::regex_search(log, m, summary)) return -1;
   return std::stoll(m[1]);
+}
+
+// An S3 stand-in holding `objects` (key -> bytes) in one bucket, whose GetObject of
+// `stalled_key` sends nothing until Release(): the download stays in flight for as long as a
+// test looks at the ETL meanwhile. Lists (one page), heads and gets.
+class StallingS3 {
+ public:
+  StallingS3(std::map<std::string, std::string> objects, std::string stalled_key)
+      : objects_(std::move(objects)), stalled_key_(std::move(stalled_key)) {
+    server_ = std::make_unique<LoopbackHttpServer>(
+        [this](const HttpExchange& request) { return Handle(request); });
+  }
+  // Releases a waiting GetObject before the server (declared last) stops.
+  ~StallingS3() { Release(); }
+
+  std::string url() const { return server_->url(); }
+
+  // Waits until the stalled GetObject has arrived; false after a minute without it.
+  bool WaitUntilStalled() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(60), [this] { return stalled_; });
+  }
+
+  void Release() {
+    {
+      std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  EnvOverrides Env(const TestDatabase& db) const {
+    return {{"DATABASE_URL", db.url()},    {"AWS_ENDPOINT_URL_S3", url()},
+            {"AWS_S3_BUCKET", kBucket},    {"AWS_S3_PREFIX", "raw/"},
+            {"AWS_ACCESS_KEY_ID", "test"}, {"AWS_SECRET_ACCESS_KEY", "test"},
+            {"AWS_REGION", "us-east-1"},   {"S3_STALL_TIMEOUT_S", "600"},
+            {"LOG_FORMAT", "text"},        {"LOG_LEVEL", "info"}};
+  }
+
+ private:
+  HttpReply Handle(const HttpExchange& request) {
+    const std::string bucket_path = std::string("/") + kBucket;
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    if (path == bucket_path || path == bucket_path + "/") {
+      std::string contents;
+      for (const auto& [key, bytes] : objects_) {
+        contents += fmt::format(
+            "<Contents><Key>{}</Key><LastModified>2025-11-01T08:00:00.000Z</LastModified>"
+            "<ETag>\"e\"</ETag><Size>{}</Size></Contents>",
+            key, bytes.size());
+      }
+      return MakeReply(200, "<?xml version=\"1.0\"?><ListBucketResult><Name>" +
+                                std::string(kBucket) + "</Name>" + contents +
+                                "<IsTruncated>false</IsTruncated></ListBucketResult>");
+    }
+    const std::string key = PercentDecode(path.substr(bucket_path.size() + 1));
+    const auto object = objects_.find(key);
+    if (object == objects_.end()) return MakeReply(404);
+    if (request.method == "GET" && key == stalled_key_) {
+      std::unique_lock lock(mutex_);
+      stalled_ = true;
+      changed_.notify_all();
+      changed_.wait_for(lock, std::chrono::seconds(120), [this] { return released_; });
+    }
+    HttpReply reply = MakeReply(200, request.method == "GET" ? object->second : "");
+    reply.headers = {{"Last-Modified", "Sat, 01 Nov 2025 08:00:00 GMT"},
+                     {"Content-Length", std::to_string(object->second.size())}};
+    return reply;
+  }
+
+  const std::map<std::string, std::string> objects_;
+  const std::string stalled_key_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stalled_ = false;
+  bool released_ = false;
+  std::unique_ptr<LoopbackHttpServer> server_;
+};
+
+// What the ETL's database session is doing, as other sessions see it: "state/advisory locks
+// held", e.g. "idle/1"; one such pair per hltwap backend.
+std::string EtlSession(const TestDatabase& db) {
+  return db.Scalar(
+      "SELECT coalesce(string_agg(a.state || '/' || (SELECT count(*) FROM pg_locks l WHERE "
+      "l.pid = a.pid AND l.locktype = 'advisory' AND l.granted), ' '), '') FROM pg_stat_activity a "
+      "WHERE a.datname = current_database() AND a.application_name = 'hltwap' AND "
+      "a.pid <> pg_backend_pid()");
+}
+
+// No transaction is open while an object downloads: the ETL's session is idle, holding only
+// the object's advisory lock (so a concurrent run still leaves the object alone), and the
+// object loaded before it has been committed and unlocked.
+TEST(EtlS3, NoTransactionIsOpenDuringADownload) {
+  TestDatabase db;
+  StallingS3 s3({{"raw/a.parquet", TwapFile(1)}, {"raw/b.parquet", TwapFile(2)}}, "raw/b.parquet");
+  const std::string log_path = UniqueTempPath("etl.log");
+  BackgroundProcess etl({HltwapBinary(), "--env-file", "/nonexistent/.env", "etl", "--jobs", "1"},
+                        s3.Env(db), log_path);
+  ASSERT_TRUE(s3.WaitUntilStalled()) << ReadFileBytes(log_path);
+
+  EXPECT_EQ(EtlSession(db), "idle/1") << "the download of b holds a transaction open";
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                      "database = (SELECT oid FROM pg_database WHERE datname = "
+                      "current_database()) AND ((classid::bigint << 32) | objid::bigint) = "
+                      "hashtextextended('raw/b.parquet', 0)"),
+            "1")
+      << "b's lock is held while it downloads";
+  EXPECT_EQ(db.Scalar("SELECT string_agg(s3_object_key || ':' || (error_text IS NULL), ',') FROM "
+                      "etl_s3_ingest_log"),
+            "raw/a.parquet:true");
+  // Another run cannot take b's lock meanwhile (it would wait, then report b busy).
+  EXPECT_EQ(db.Scalar("SELECT pg_try_advisory_lock(hashtextextended('raw/b.parquet', 0))"), "f");
+
+  s3.Release();
+  EXPECT_EQ(etl.Wait(), 0) << ReadFileBytes(log_path);
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log WHERE error_text IS NULL"), "2");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM twap_status"), "3");
+  std::remove(log_path.c_str());
+}
+
+// Every *.parquet file under `dir`, as paths relative to it.
+std::vector<std::string> ParquetFilesUnder(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.path().extension() == ".parquet") {
+      files.push_back(std::filesystem::relative(entry.path(), dir).string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A run killed with SIGKILL in the middle of a download leaves its temporary file behind; the
+// next run removes it, and leaves alone the files of runs still alive.
+TEST(EtlS3, TemporaryFilesOfKilledRunsAreRemovedByTheNextRun) {
+  TestDatabase db;
+  TempDir tmp;
+  StallingS3 s3({{"raw/b.parquet", TwapFile(2)}}, "raw/b.parquet");
+  EnvOverrides env = s3.Env(db);
+  env["TMPDIR"] = tmp.path();
+  const std::string own_dir = tmp.File("hltwap-etl-" + std::to_string(::getuid()));
+  pid_t killed = -1;
+  {
+    BackgroundProcess etl(
+        {HltwapBinary(), "--env-file", "/nonexistent/.env", "etl", "--object-key", "raw/b.parquet"},
+        env);
+    ASSERT_TRUE(s3.WaitUntilStalled());
+    killed = etl.pid();
+    const auto during = ParquetFilesUnder(tmp.path());
+    ASSERT_EQ(during.size(), 1u);
+    EXPECT_EQ(during[0].rfind(fmt::format("hltwap-etl-{}/{}-", ::getuid(), killed), 0), 0u)
+        << during[0];
+    etl.Signal(SIGKILL);
+    EXPECT_EQ(etl.Wait(), 128 + SIGKILL);
+  }
+  s3.Release();
+  ASSERT_EQ(ParquetFilesUnder(tmp.path()).size(), 1u) << "SIGKILL leaves the file behind";
+  // A live process's file (this test's own pid) is another run's download in flight.
+  const std::string live = fmt::format("{}/{}-live.parquet", own_dir, ::getpid());
+  { std::ofstream(live) << "in flight"; }
+
+  auto next = RunEtlCommand({"--local-file", SourceDir() + "/tests/data/sample_twap.parquet"}, env);
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(ParquetFilesUnder(tmp.path()),
+            std::vector<std::string>{
+                fmt::format("hltwap-etl-{}/{}-live.parquet", ::getuid(), ::getpid())});
+  EXPECT_NE(next.err.find("removed 1 temporary file"), std::string::npos) << next.err;
 }
 
 // More than one page of keys (ListObjectsV2 returns at most 1,000), with everything that is not

@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 #include <parquet/arrow/writer.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -23,6 +25,37 @@ struct Column {
   std::shared_ptr<arrow::DataType> type;
   std::string json;
 };
+
+// A wallet address for tests: "0x" and forty times `c` (a hex digit; upper case stays).
+inline std::string TestWallet(char c) {
+  return "0x" + std::string(40, c);
+}
+
+// Wallet addresses as the JSON array of a test column, one per character of `spec`: a hex
+// digit gives TestWallet of it, '-' a null, '_' an empty string.
+inline std::string WalletsJson(std::string_view spec) {
+  std::string out = "[";
+  for (const char c : spec) {
+    if (out.size() > 1) out += ", ";
+    out += c == '-' ? "null" : c == '_' ? "\"\"" : "\"" + TestWallet(c) + "\"";
+  }
+  return out + "]";
+}
+
+// `columns` with the column called `name` replaced by `column` (dropped when its name is empty).
+inline std::vector<Column> Replaced(std::vector<Column> columns, const std::string& name,
+                                    Column column) {
+  const auto at =
+      std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
+  EXPECT_NE(at, columns.end()) << name;
+  if (at == columns.end()) return columns;
+  if (column.name.empty()) {
+    columns.erase(at);
+  } else {
+    *at = std::move(column);
+  }
+  return columns;
+}
 
 inline std::shared_ptr<arrow::Table> MakeTable(const std::vector<Column>& columns) {
   std::vector<std::shared_ptr<arrow::Field>> fields;

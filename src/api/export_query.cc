@@ -69,8 +69,11 @@ std::variant<ExportQuery, std::vector<ValidationIssue>> ParseExportQuery(
   if (const auto* text = get("level")) {
     q.level = ParseChoice("level", *text, kLevels, issues).value_or(ExportLevel::kFill);
   }
-  if (const auto* asset = get("asset")) q.asset = *asset;
-  if (const auto* text = get("market")) q.market = ParseChoice("market", *text, kMarkets, issues);
+  // As on the list endpoints, an empty optional parameter is an absent one.
+  if (const auto* asset = OptionalParam(params, "asset")) q.asset = *asset;
+  if (const auto* text = OptionalParam(params, "market")) {
+    q.market = ParseChoice("market", *text, kMarkets, issues);
+  }
   if (!issues.empty()) return issues;
   if (!CheckWindowOrder(params, window, issues)) return issues;
   if (q.level == ExportLevel::kTwap && q.format != ExportFormat::kCsv) {

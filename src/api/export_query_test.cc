@@ -35,9 +35,20 @@ TEST(ExportQuery, DefaultsAndValues) {
   EXPECT_EQ(all.market, Market::kSpot);
 }
 
+TEST(ExportQuery, EmptyOptionalParametersAreAbsent) {
+  // The explorer's links carry every parameter, empty when unused.
+  const auto q = std::get<ExportQuery>(ParseExportQuery({{"wallet", "w"},
+                                                         {"start", "2025-01-01"},
+                                                         {"end", "2025-01-02"},
+                                                         {"asset", ""},
+                                                         {"market", ""}}));
+  EXPECT_FALSE(q.asset);
+  EXPECT_FALSE(q.market);
+}
+
 TEST(ExportQuery, EveryProblemInParameterOrder) {
   const auto issues =
-      Issues({{"start", "x"}, {"format", "pdf"}, {"level", "Fill"}, {"market", ""}});
+      Issues({{"start", "x"}, {"format", "pdf"}, {"level", "Fill"}, {"market", "futures"}});
   ASSERT_EQ(issues.size(), 6u);
   const std::vector<std::string> order = {"wallet", "start", "end", "format", "level", "market"};
   for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(issues[i].loc[1], order[i]);

@@ -36,10 +36,10 @@ constexpr std::string_view kOpenApiJson = R"json(
           {"name": "wallet", "in": "query", "required": true, "description": "Wallet address (matched case-insensitively: it is lowercased).", "schema": {"type": "string", "minLength": 1, "title": "Wallet"}, "example": "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"},
           {"name": "start", "in": "query", "required": true, "description": "Window start, inclusive. ISO-8601 / RFC 3339 with `Z` or an offset; without a zone it is UTC; a bare date means its midnight UTC.", "schema": {"type": "string", "format": "date-time", "title": "Start"}, "example": "2025-11-01T00:00:00Z"},
           {"name": "end", "in": "query", "required": true, "description": "Window end, inclusive; not earlier than `start`. Same forms as `start`.", "schema": {"type": "string", "format": "date-time", "title": "End"}, "example": "2025-11-04T00:00:00Z"},
-          {"name": "asset", "in": "query", "required": false, "description": "Only TWAPs of this coin (exact match, e.g. `BTC`, `xyz:NVDA`, `@107`).", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Asset"}},
+          {"name": "asset", "in": "query", "required": false, "description": "Only TWAPs of this coin (exact match, e.g. `BTC`, `xyz:NVDA`, `@107`); empty means every coin, as if absent.", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Asset"}},
           {"name": "latest_per_twap", "in": "query", "required": false, "description": "`true`: one object per TWAP from its latest row. `false`: each object also carries `rows`, all the TWAP's rows in the window. Accepts true/false, 1/0, yes/no, on/off, t/f, y/n.", "schema": {"type": "boolean", "default": true, "title": "Latest Per Twap"}},
           {"name": "limit", "in": "query", "required": false, "description": "Most TWAPs in one page.", "schema": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 500, "title": "Limit"}},
-          {"name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page (opaque).", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Cursor"}}
+          {"name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page (opaque); empty means the first page, as if absent.", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Cursor"}}
         ],
         "responses": {
           "200": {"description": "One page of the wallet's TWAPs.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwapListResponse"}}}, "links": {"GetFirstTwap": {"operationId": "get_twap", "parameters": {"twap_id": "$response.body#/twaps/0/twap_id"}, "description": "Every row of the first TWAP of the page."}}},
@@ -81,7 +81,7 @@ constexpr std::string_view kOpenApiJson = R"json(
         "parameters": [
           {"name": "twap_id", "in": "path", "required": true, "schema": {"type": "string", "title": "Twap Id"}, "example": "568722"},
           {"name": "limit", "in": "query", "required": false, "description": "Most fills in one page.", "schema": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000, "title": "Limit"}},
-          {"name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page of this endpoint (opaque; an empty value is invalid).", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Cursor"}}
+          {"name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page of this endpoint (opaque); empty means the first page, as if absent.", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Cursor"}}
         ],
         "responses": {
           "200": {"description": "One page of the TWAP's fills.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FillsPage"}}}},
@@ -150,8 +150,8 @@ constexpr std::string_view kOpenApiJson = R"json(
           {"name": "end", "in": "query", "required": true, "description": "Window end, inclusive; not earlier than `start`.", "schema": {"type": "string", "format": "date-time", "title": "End"}, "example": "2025-12-31T23:59:59.999999Z"},
           {"name": "format", "in": "query", "required": false, "description": "`csv`: every column; `awaken`: Awaken Tax; `koinly`: Koinly's universal format.", "schema": {"type": "string", "enum": ["csv", "awaken", "koinly"], "default": "csv", "title": "Format"}},
           {"name": "level", "in": "query", "required": false, "description": "`fill`: one row per slice fill; `twap`: one row per TWAP (format=csv only).", "schema": {"type": "string", "enum": ["fill", "twap"], "default": "fill", "title": "Level"}},
-          {"name": "asset", "in": "query", "required": false, "description": "Only this coin (exact match, e.g. `BTC`, `xyz:NVDA`, `@107`).", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Asset"}},
-          {"name": "market", "in": "query", "required": false, "description": "Only perpetual or only spot fills (spot coins are `@N` or `BASE/QUOTE`).", "schema": {"anyOf": [{"type": "string", "enum": ["perp", "spot"]}, {"type": "null"}], "title": "Market"}}
+          {"name": "asset", "in": "query", "required": false, "description": "Only this coin (exact match, e.g. `BTC`, `xyz:NVDA`, `@107`); empty means every coin, as if absent.", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Asset"}},
+          {"name": "market", "in": "query", "required": false, "description": "Only perpetual or only spot fills (spot coins are `@N` or `BASE/QUOTE`); empty means both, as if absent.", "schema": {"anyOf": [{"type": "string", "enum": ["perp", "spot", ""]}, {"type": "null"}], "title": "Market"}}
         ],
         "responses": {
           "200": {

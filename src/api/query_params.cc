@@ -89,7 +89,6 @@ std::string TimeProblem(std::string_view t) {
   return "invalid datetime";
 }
 
-// An empty cursor is refused like any other text this server did not write.
 ValidationIssue InvalidCursorIssue(const std::string& text) {
   return {"value_error", QueryLoc("cursor"),
           "Value error, invalid cursor: pass the next_cursor of a previous response", text,
@@ -97,6 +96,11 @@ ValidationIssue InvalidCursorIssue(const std::string& text) {
 }
 
 }  // namespace
+
+const std::string* OptionalParam(const QueryParams& params, std::string_view name) {
+  const auto it = params.find(name);
+  return it == params.end() || it->second.empty() ? nullptr : &it->second;
+}
 
 std::optional<int64_t> ParseDateTimeParam(std::string_view name, const std::string& text,
                                           std::vector<ValidationIssue>& issues) {
@@ -216,7 +220,7 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
 
   TwapsQuery q;
   const WalletWindow window = ParseWalletWindow(params, issues);
-  if (const auto* asset = get("asset")) q.asset = *asset;
+  if (const auto* asset = OptionalParam(params, "asset")) q.asset = *asset;
   if (const auto* text = get("latest_per_twap")) {
     q.latest_per_twap = ParseBoolParam("latest_per_twap", *text, issues).value_or(true);
   }
@@ -224,7 +228,7 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
     q.limit = static_cast<int>(
         ParseIntParam("limit", *text, kMinLimit, kMaxLimit, issues).value_or(kDefaultLimit));
   }
-  if (const auto* text = get("cursor")) {
+  if (const auto* text = OptionalParam(params, "cursor")) {
     q.cursor = DecodeCursor(*text);
     if (!q.cursor) issues.push_back(InvalidCursorIssue(*text));
   }
@@ -243,9 +247,9 @@ std::variant<FillsQuery, std::vector<ValidationIssue>> ParseFillsQuery(const Que
     q.limit = static_cast<int>(ParseIntParam("limit", it->second, kMinLimit, kMaxLimit, issues)
                                    .value_or(kDefaultFillsLimit));
   }
-  if (const auto it = params.find("cursor"); it != params.end()) {
-    q.cursor = DecodeFillCursor(it->second);
-    if (!q.cursor) issues.push_back(InvalidCursorIssue(it->second));
+  if (const auto* text = OptionalParam(params, "cursor")) {
+    q.cursor = DecodeFillCursor(*text);
+    if (!q.cursor) issues.push_back(InvalidCursorIssue(*text));
   }
   if (!issues.empty()) return issues;
   return q;

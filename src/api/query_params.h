@@ -60,6 +60,11 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
 // The query of GET /api/v1/twaps/{twap_id}/fills (limit and cursor), or every problem with it.
 std::variant<FillsQuery, std::vector<ValidationIssue>> ParseFillsQuery(const QueryParams& params);
 
+// The value of an optional parameter, or nullptr when it is absent or empty: an empty value is
+// an absent one (docs/design.md, API contract), so `asset=` matches every asset and `cursor=`
+// asks for the first page.
+const std::string* OptionalParam(const QueryParams& params, std::string_view name);
+
 // Single-parameter parsers; on failure they append one issue for loc ["query", name].
 std::optional<int64_t> ParseDateTimeParam(std::string_view name, const std::string& text,
                                           std::vector<ValidationIssue>& issues);

@@ -29,13 +29,25 @@ TEST(QueryParams, DefaultsAndNormalisation) {
 TEST(QueryParams, ExplicitValues) {
   const std::string cursor = EncodeCursor({5, "7"});
   const auto parsed = ParseTwapsQuery(Window(
-      {{"asset", ""}, {"latest_per_twap", "OFF"}, {"limit", "+0005000"}, {"cursor", cursor}}));
+      {{"asset", "BTC"}, {"latest_per_twap", "OFF"}, {"limit", "+0005000"}, {"cursor", cursor}}));
   ASSERT_TRUE(std::holds_alternative<TwapsQuery>(parsed));
   const auto& q = std::get<TwapsQuery>(parsed);
-  EXPECT_EQ(q.asset, "");  // as FastAPI: an empty value is a value
+  EXPECT_EQ(q.asset, "BTC");
   EXPECT_FALSE(q.latest_per_twap);
   EXPECT_EQ(q.limit, 5000);
   EXPECT_EQ(q.cursor, (TwapCursor{5, "7"}));
+}
+
+// docs/design.md, API contract: an empty optional parameter is an absent one, on both list
+// endpoints alike.
+TEST(QueryParams, EmptyOptionalParametersAreAbsent) {
+  const auto twaps = ParseTwapsQuery(Window({{"asset", ""}, {"cursor", ""}}));
+  ASSERT_TRUE(std::holds_alternative<TwapsQuery>(twaps));
+  EXPECT_FALSE(std::get<TwapsQuery>(twaps).asset.has_value());
+  EXPECT_FALSE(std::get<TwapsQuery>(twaps).cursor.has_value());
+  const auto fills = ParseFillsQuery({{"cursor", ""}});
+  ASSERT_TRUE(std::holds_alternative<FillsQuery>(fills));
+  EXPECT_FALSE(std::get<FillsQuery>(fills).cursor.has_value());
 }
 
 TEST(QueryParams, StartEqualToEndIsAWindow) {

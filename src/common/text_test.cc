@@ -123,5 +123,18 @@ TEST(NormalizeWallet, LowercasesTheHexAddress) {
       << "a NUL stays, so the wallet matches nothing";
 }
 
+TEST(IsWalletAddress, IsZeroXAndFortyHexDigits) {
+  EXPECT_TRUE(IsWalletAddress("0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"));
+  EXPECT_TRUE(IsWalletAddress("0X8C2A5F3E1B7D4C6A9E0F1D2C3B4A5968778695A4"));
+  EXPECT_FALSE(IsWalletAddress("0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a"));    // 39 digits
+  EXPECT_FALSE(IsWalletAddress("0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4f"));  // 41 digits
+  EXPECT_FALSE(IsWalletAddress("0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695g4"));
+  EXPECT_FALSE(IsWalletAddress("008c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"));
+  EXPECT_FALSE(
+      IsWalletAddress(std::string_view("0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695\0a", 42)));
+  EXPECT_FALSE(IsWalletAddress(""));
+  EXPECT_FALSE(IsWalletAddress("0xa"));
+}
+
 }  // namespace
 }  // namespace hltwap

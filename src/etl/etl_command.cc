@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,17 @@
 
 namespace hltwap {
 namespace {
+
+// The most memory this process has held resident, in KiB (VmHWM: since exec, unlike getrusage,
+// which counts the process it was forked from); nullopt where /proc does not say.
+std::optional<int64_t> PeakResidentKib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtoll(line.c_str() + 6, nullptr, 10);
+  }
+  return std::nullopt;
+}
 
 struct EtlFlags {
   bool incremental = false;
@@ -78,6 +92,7 @@ int RunEtlCommand(const EtlFlags& flags, const CLI::App& cmd) {
   auto summary = RunEtl(*config, *options);
   if (!summary.ok()) return ReportFailure(summary.status().WithContext("etl"));
   if (options->dry_run) return kExitOk;
+  if (const auto peak = PeakResidentKib()) log::Debug("peak resident memory {} KiB", *peak);
   const std::string line = FormatSummary(*summary);
   // A busy object was not loaded: the run did not do its job.
   if (summary->objects_failed > 0 || summary->objects_busy > 0) {

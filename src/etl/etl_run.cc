@@ -22,6 +22,7 @@
 #include "etl/etl_worker.h"
 #include "etl/ingest_log.h"
 #include "etl/s3/s3_client.h"
+#include "etl/temp_files.h"
 
 namespace hltwap {
 namespace {
@@ -266,6 +267,23 @@ EtlSummary RunWorkers(std::vector<std::unique_ptr<Worker>>& workers, RunState& r
   return summary;
 }
 
+// The download directory, cleared of the files of runs killed during a download. Its failure
+// stops a run from S3; a run of local files downloads nothing and goes on.
+Status PrepareDownloads(const EtlOptions& options, RunState& run) {
+  auto dir = PrepareDownloadDir();
+  if (!dir.ok()) {
+    if (options.source != EtlSource::kLocalFile) return dir.status();
+    log::Warn("{}", dir.status().message());
+    return Status::Ok();
+  }
+  run.download_dir = std::move(*dir);
+  if (const int64_t removed = RemoveStaleDownloads(run.download_dir); removed > 0) {
+    log::Info("removed {} temporary file{} of earlier runs that were killed from {}", removed,
+              removed == 1 ? "" : "s", run.download_dir);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string LocalFileKey(const std::string& path) {
@@ -285,6 +303,7 @@ Result<EtlSummary> RunEtl(const Config& config, const EtlOptions& options, std::
   if (options.dry_run) return DryRun(plan, listing, started);
 
   RunState run;
+  HLTWAP_RETURN_IF_ERROR(PrepareDownloads(options, run));
   run.conninfo = plan.conninfo;
   run.read_options.ts_column = config.twap_ts_column;
   HLTWAP_ASSIGN_OR_RETURN(run.run_started, IngestLogClock(*plan.conn));

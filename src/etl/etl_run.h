@@ -1,6 +1,6 @@
 // One `hltwap etl` run: choose the objects (a local file or directory, one object key, or the
 // listing compared with the ingest log), then load each in its own transaction with N workers
-// (see etl_worker.h; the per-object transaction is ObjectClaim in ingest_log.h).
+// (see etl_worker.h; the per-object lock and transaction are ObjectClaim in ingest_log.h).
 #pragma once
 
 #include <cstdint>

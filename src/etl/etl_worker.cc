@@ -1,55 +1,20 @@
 #include "etl/etl_worker.h"
 
 #include <fmt/format.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <filesystem>
 #include <optional>
-#include <system_error>
 #include <thread>
 
 #include "common/log.h"
 #include "etl/ingest_log.h"
+#include "etl/temp_files.h"
 
 namespace hltwap {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr int kReconnectAttempts = 4;
 constexpr auto kReconnectFirstDelay = std::chrono::milliseconds(500);
-
-// A temporary file that is removed when this goes out of scope.
-class TempFile {
- public:
-  static Result<TempFile> Create() {
-    std::error_code ec;
-    fs::path dir = fs::temp_directory_path(ec);
-    if (ec) dir = "/tmp";
-    std::string pattern = (dir / "hltwap-etl-XXXXXX.parquet").string();
-    const int fd = ::mkstemps(pattern.data(), static_cast<int>(std::string(".parquet").size()));
-    if (fd < 0) {
-      return Status::Internal(fmt::format("cannot create a temporary file in {}: {}", dir.string(),
-                                          std::strerror(errno)));
-    }
-    ::close(fd);
-    return TempFile(pattern);
-  }
-  TempFile(TempFile&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
-  TempFile& operator=(TempFile&&) = delete;
-  ~TempFile() {
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit TempFile(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
 
 // The file to load, with the version that is loaded (an S3 object may have been rewritten since
 // it was listed: the log records what was loaded).
@@ -59,11 +24,11 @@ struct FileToLoad {
   int64_t bytes = 0;
 };
 
-// The local file, or the object downloaded to `download`.
-Result<FileToLoad> Fetch(const WorkItem& item, s3::Client* client,
+// The local file, or the object downloaded to `download`, a file in `download_dir`.
+Result<FileToLoad> Fetch(const WorkItem& item, s3::Client* client, const std::string& download_dir,
                          std::optional<TempFile>& download) {
   if (!item.local_path.empty()) return FileToLoad{item.local_path, item.last_modified, item.size};
-  HLTWAP_ASSIGN_OR_RETURN(auto temp, TempFile::Create());
+  HLTWAP_ASSIGN_OR_RETURN(auto temp, TempFile::Create(download_dir));
   download.emplace(std::move(temp));
   HLTWAP_ASSIGN_OR_RETURN(auto info, client->GetObjectToFile(item.key, download->path()));
   return FileToLoad{download->path(), info.last_modified, info.size};
@@ -76,7 +41,7 @@ ObjectReport Reported(ObjectOutcome outcome, std::string message) {
   return r;
 }
 
-// Records the failure in the object's transaction and commits it.
+// Records the failure (in the object's transaction when it was begun) and ends the claim.
 ObjectReport Failed(ObjectClaim& claim, int64_t last_modified, const Status& error, int64_t bytes) {
   ObjectReport r = Reported(ObjectOutcome::kFailed, IngestErrorText(error.message()));
   r.bytes = bytes;
@@ -93,6 +58,7 @@ ObjectReport Loaded(const LoadStats& loaded, int64_t bytes) {
   r.rows_rejected = loaded.rows_rejected;
   r.rows_skipped = loaded.rows_skipped;
   r.first_rejection = loaded.first_rejection;
+  r.notes = loaded.notes;
   r.bytes = bytes;
   return r;
 }
@@ -146,9 +112,13 @@ ObjectReport Worker::Process(const WorkItem& item) {
     case ClaimOutcome::kDone: return Reported(ObjectOutcome::kSkipped, "already ingested");
     case ClaimOutcome::kClaimed: break;
   }
+  // Downloaded with no transaction open: a slow download holds the object's lock only.
   std::optional<TempFile> download;
-  auto file = Fetch(item, client_.get(), download);
+  auto file = Fetch(item, client_.get(), run_.download_dir, download);
   if (!file.ok()) return Failed(*claim, item.last_modified, file.status(), 0);
+  auto begun = claim->Begin();
+  if (!begun.ok()) return Failed(*claim, file->last_modified, begun.status(), file->bytes);
+  if (*begun == ClaimOutcome::kDone) return Reported(ObjectOutcome::kSkipped, "already ingested");
   auto loaded = LoadDatasetFile(item.dataset, conn_, file->path, item.key, run_.read_options);
   if (!loaded.ok()) return Failed(*claim, file->last_modified, loaded.status(), file->bytes);
   if (Status st = claim->Commit(file->last_modified, loaded->rows_staged); !st.ok()) {

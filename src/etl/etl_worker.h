@@ -1,11 +1,12 @@
 // One worker of an `hltwap etl` run: it takes the next object of the run's list, claims it in
-// the ingest log (ObjectClaim), downloads it to a temporary file (S3) or reads it in place
-// (local), loads its rows and records the outcome, until the list is done. Each worker has its
-// own S3 client and database connection, so downloads overlap loading.
+// the ingest log (ObjectClaim: the object's lock), downloads it to a temporary file (S3) or
+// reads it in place (local) with no transaction open, then loads its rows and records the
+// outcome in one transaction, until the list is done. Each worker has its own S3 client and
+// database connection, so downloads overlap loading.
 //
-// A lost database connection loses the object's transaction with it: no rows, no log row; the
-// object is reported failed and the next object gets a fresh connection. When none can be made,
-// every worker stops and the run reports the objects it did not attempt.
+// A lost database connection loses the object's transaction and lock with it: no rows, no log
+// row; the object is reported failed and the next object gets a fresh connection. When none can
+// be made, every worker stops and the run reports the objects it did not attempt.
 #pragma once
 
 #include <atomic>
@@ -39,6 +40,7 @@ struct RunState {
   std::string conninfo;
   ParquetReadOptions read_options;  // of every dataset (ts_column is the statuses' only)
   int64_t run_started = 0;          // database clock, micros
+  std::string download_dir;         // where S3 objects are downloaded (etl/temp_files.h)
   // How long an object locked by another process is waited for before it is reported busy.
   std::chrono::milliseconds lock_wait{10'000};
   std::vector<WorkItem> items;

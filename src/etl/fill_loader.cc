@@ -62,9 +62,9 @@ std::string DescribeFill(const FillRow& row) {
   return "twap_id " + row.twap_id + " tid " + row.tid;
 }
 
-constexpr StagingSpec<FillRow> kFillStaging = {etl::sql::kCreateFillStaging, "fill_staging",
-                                               kFillColumns, etl::sql::kMergeFillStaging,
-                                               DescribeFill};
+constexpr StagingSpec<FillRow> kFillStaging = {
+    etl::sql::kCreateFillStaging, "fill_staging", kFillColumns,
+    etl::sql::kMergeFillStaging,  DescribeFill,   etl::sql::kCountCollapsedFillStaging};
 
 }  // namespace
 

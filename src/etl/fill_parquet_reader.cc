@@ -4,8 +4,7 @@
 
 #include <array>
 #include <utility>
-
-#include "common/wallet.h"
+#include <variant>
 
 namespace hltwap {
 namespace {
@@ -39,7 +38,7 @@ using enum Presence;
 constexpr FieldSpec kFillFields[] = {
     {kTwapId, {"twapId"}, kIntegerText, kRequired},
     {kMetadata, {"_metadata"}, kBool, kOptional},
-    {kWallet, {"user", "wallet"}, kNonEmptyText, kRequired},
+    {kWallet, {"user", "wallet"}, ValueKind::kWalletAddress, kRequired},
     {kTid, {"tid"}, kIntegerText, kRequired},
     {kTime, {"time"}, kTimestamp, kRequired},
     {kCoin, {"coin"}, kNonEmptyText, kRequired},
@@ -68,8 +67,14 @@ bool IsPositive(std::string_view decimal) {
   return mantissa.find_first_of("123456789") != std::string_view::npos;
 }
 
-// The fill rules beyond the field table; an error is why the row is rejected.
-Result<FillRow> MakeRow(FillValues& v) {
+// A row that breaks a fill rule: the reason it is counted under, and what to log.
+struct BrokenRule {
+  std::string_view reason;
+  std::string detail;
+};
+
+// The fill rules beyond the field table.
+std::variant<FillRow, BrokenRule> MakeRow(FillValues& v) {
   FillRow row;
   // A required field, so always present here; value_or keeps GCC's -O2 flow analysis quiet.
   const std::string side = TakeText(v[kSide]).value_or(std::string());
@@ -78,14 +83,19 @@ Result<FillRow> MakeRow(FillValues& v) {
   } else if (side == "A" || side == "a") {
     row.side = "A";
   } else {
-    return Status::Data(fmt::format("unknown side '{}' (expected B or A)", side.substr(0, 16)));
+    return BrokenRule{"side not B or A",
+                      fmt::format("unknown side '{}' (expected B or A)", side.substr(0, 16))};
   }
   row.px = *TakeText(v[kPx]);
   row.sz = *TakeText(v[kSz]);
-  if (!IsPositive(row.px)) return Status::Data(fmt::format("px {} is not positive", row.px));
-  if (!IsPositive(row.sz)) return Status::Data(fmt::format("sz {} is not positive", row.sz));
+  if (!IsPositive(row.px)) {
+    return BrokenRule{"px not positive", fmt::format("px {} is not positive", row.px)};
+  }
+  if (!IsPositive(row.sz)) {
+    return BrokenRule{"sz not positive", fmt::format("sz {} is not positive", row.sz)};
+  }
   row.twap_id = *TakeText(v[kTwapId]);
-  row.wallet = NormalizeWallet(*TakeText(v[kWallet]));
+  row.wallet = *TakeText(v[kWallet]);  // lowercased by its kind
   row.tid = *TakeText(v[kTid]);
   row.time = *NumberOf(v[kTime]);
   row.coin = *TakeText(v[kCoin]);
@@ -134,11 +144,11 @@ Result<bool> FillParquetReader::Next(std::vector<FillRow>& rows) {
     }
     if (!fields_->ReadRow(i, values)) return;
     auto made = MakeRow(values);
-    if (!made.ok()) {
-      fields_->Reject(i, made.status().message());
+    if (auto* broken = std::get_if<BrokenRule>(&made)) {
+      fields_->Reject(i, broken->reason, std::move(broken->detail));
       return;
     }
-    FillRow& row = out.emplace_back(std::move(made).value());
+    FillRow& row = out.emplace_back(std::move(std::get<FillRow>(made)));
     fields_->AppendRawRow(i, row.raw_payload);
   });
 }

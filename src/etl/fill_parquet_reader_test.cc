@@ -20,6 +20,7 @@ namespace {
 using testing::Column;
 using testing::FillColumns;
 using testing::MakeFill;
+using testing::Replaced;
 using testing::TestFill;
 
 int64_t Micros(const char* iso) {
@@ -28,19 +29,6 @@ int64_t Micros(const char* iso) {
 
 testing::ReadOutcome<FillRow> ReadAll(const std::string& path, int64_t batch_rows = 65536) {
   return testing::ReadRows<FillRow>(FillParquetReader::Open(path, batch_rows));
-}
-
-// `columns` with the column called `name` replaced by `column` (dropped when its name is empty).
-std::vector<Column> Replaced(std::vector<Column> columns, const std::string& name, Column column) {
-  const auto at =
-      std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
-  EXPECT_NE(at, columns.end()) << name;
-  if (column.name.empty()) {
-    columns.erase(at);
-  } else {
-    *at = std::move(column);
-  }
-  return columns;
 }
 
 class FillParquetReaderTest : public ::testing::Test {
@@ -187,7 +175,8 @@ TEST_F(FillParquetReaderTest, IdentifiersAsUnsignedIntegersAndStrings) {
   columns = Replaced(columns, "oid", {"oid", arrow::utf8(), R"(["0042", null])"});
   columns = Replaced(
       columns, "user",
-      {"user", arrow::utf8(), R"(["0x8C2A5F3E1B7D4C6A9E0F1D2C3B4A5968778695A4", "0xAbC"])"});
+      {"user", arrow::utf8(),
+       R"(["0x8C2A5F3E1B7D4C6A9E0F1D2C3B4A5968778695A4", "0XABCDEFABCDEFABCDEFABCDEFABCDEFABCDEFABCD"])"});
   columns = Replaced(columns, "side", {"side", arrow::utf8(), R"(["a", "B"])"});
   const auto out = ReadAll(Write("ids.parquet", columns));
   ASSERT_EQ(out.rows.size(), 2u);
@@ -197,7 +186,7 @@ TEST_F(FillParquetReaderTest, IdentifiersAsUnsignedIntegersAndStrings) {
   EXPECT_EQ(out.rows[0].oid, "42");
   EXPECT_EQ(out.rows[1].oid, std::nullopt);
   EXPECT_EQ(out.rows[0].wallet, testing::kFillWallet) << "lowercased like status wallets";
-  EXPECT_EQ(out.rows[1].wallet, "0xabc");
+  EXPECT_EQ(out.rows[1].wallet, "0xabcdefabcdefabcdefabcdefabcdefabcdefabcd");
   EXPECT_EQ(out.rows[0].side, "A");
   EXPECT_EQ(boost::json::parse(out.rows[0].raw_payload).at("user"),
             "0x8C2A5F3E1B7D4C6A9E0F1D2C3B4A5968778695A4")
@@ -219,9 +208,7 @@ TEST_F(FillParquetReaderTest, BadRowsAreRejectedWithAReasonAndTheRestLoad) {
                      {"px", arrow::utf8(), R"(["1", "1", "1", "abc", "1", "1", "1", "1", "2"])"});
   columns = Replaced(columns, "sz",
                      {"sz", arrow::utf8(), R"(["1", "1", "1", "1", "0.000", "1", "1", "1", "3"])"});
-  columns = Replaced(
-      columns, "user",
-      {"user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa", "0xa", null, "0xa", "0xa", "0xb"])"});
+  columns = Replaced(columns, "user", {"user", arrow::utf8(), testing::WalletsJson("aaaaa-aab")});
   columns = Replaced(columns, "side",
                      {"side", arrow::utf8(), R"(["B", "B", "B", "B", "B", "B", "X", "B", "A"])"});
   const auto out = ReadAll(Write("bad.parquet", columns));

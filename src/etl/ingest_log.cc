@@ -50,8 +50,8 @@ Status Upsert(PgConnection& conn, std::string_view key, int64_t last_modified,
       .WithContext("etl_s3_ingest_log");
 }
 
-// A failed try leaves the transaction usable, so the lock is polled: a blocking wait would need
-// lock_timeout, whose error aborts the transaction.
+// Polled: a blocking pg_advisory_lock would need lock_timeout to be bounded, and a session
+// waiting on a lock cannot say how long it waited.
 Result<bool> TryLockFor(PgConnection& conn, std::string_view key,
                         std::chrono::milliseconds lock_wait) {
   constexpr auto kPoll = std::chrono::milliseconds(200);
@@ -121,61 +121,92 @@ Result<int64_t> IngestLogClock(PgConnection& conn) {
 Result<ObjectClaim> ObjectClaim::TryClaim(PgConnection& conn, std::string_view key,
                                           int64_t last_modified, bool force, int64_t run_started,
                                           std::chrono::milliseconds lock_wait) {
-  HLTWAP_RETURN_IF_ERROR(conn.Exec("BEGIN"));
-  ObjectClaim claim(conn, std::string(key), ClaimOutcome::kClaimed);
-  claim.open_ = true;  // from here, an error return rolls back
-  HLTWAP_ASSIGN_OR_RETURN(const bool locked, TryLockFor(conn, key, lock_wait));
-  if (!locked) {
-    claim.Rollback();
+  ObjectClaim claim(conn, std::string(key), last_modified, force, run_started);
+  HLTWAP_ASSIGN_OR_RETURN(claim.locked_, TryLockFor(conn, key, lock_wait));
+  if (!claim.locked_) {
     claim.outcome_ = ClaimOutcome::kBusy;
     return claim;
   }
   // Under the lock, the log is current: another process may have finished the object since
-  // it was listed.
-  HLTWAP_ASSIGN_OR_RETURN(auto entry, ReadIngestLogEntry(conn, key));
-  if (entry && IsDone(*entry, last_modified)) {
-    const bool done_during_this_run = entry->ingested_at >= run_started;
-    if (!force || done_during_this_run) {
-      claim.Rollback();
-      claim.outcome_ = ClaimOutcome::kDone;
-      return claim;
-    }
+  // it was listed. From here an error return releases the lock.
+  HLTWAP_ASSIGN_OR_RETURN(const bool done, claim.LoggedDone());
+  if (done) {
+    claim.End();
+    claim.outcome_ = ClaimOutcome::kDone;
   }
-  HLTWAP_RETURN_IF_ERROR(conn.Exec("SAVEPOINT object_rows"));
   return claim;
 }
 
 ObjectClaim::ObjectClaim(ObjectClaim&& other) noexcept
     : conn_(other.conn_),
       key_(std::move(other.key_)),
+      last_modified_(other.last_modified_),
+      force_(other.force_),
+      run_started_(other.run_started_),
       outcome_(other.outcome_),
+      locked_(std::exchange(other.locked_, false)),
       open_(std::exchange(other.open_, false)) {}
 
 ObjectClaim::~ObjectClaim() {
-  if (open_) Rollback();
+  End();
 }
 
-void ObjectClaim::Rollback() {
+Result<bool> ObjectClaim::LoggedDone() {
+  HLTWAP_ASSIGN_OR_RETURN(auto entry, ReadIngestLogEntry(*conn_, key_));
+  if (!entry || !IsDone(*entry, last_modified_)) return false;
+  const bool done_during_this_run = entry->ingested_at >= run_started_;
+  return !force_ || done_during_this_run;
+}
+
+void ObjectClaim::End() {
+  if (!conn_->ok()) {
+    open_ = locked_ = false;  // the session, its transaction and its lock are gone
+    return;
+  }
+  if (open_) (void)conn_->Exec("ROLLBACK");
   open_ = false;
-  if (conn_->ok()) (void)conn_->Exec("ROLLBACK");
+  if (locked_) (void)conn_->Query(std::string(etl::sql::kUnlockObject), {key_});
+  locked_ = false;
+}
+
+Result<ClaimOutcome> ObjectClaim::Begin() {
+  HLTWAP_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
+  open_ = true;
+  // The lock has been held since TryClaim, so this finds what that found; it costs one read of
+  // the key and keeps the decision inside the transaction that writes the log row.
+  HLTWAP_ASSIGN_OR_RETURN(const bool done, LoggedDone());
+  if (done) {
+    End();
+    outcome_ = ClaimOutcome::kDone;
+    return outcome_;
+  }
+  HLTWAP_RETURN_IF_ERROR(conn_->Exec("SAVEPOINT object_rows"));
+  return outcome_;
 }
 
 Status ObjectClaim::Commit(int64_t last_modified, int64_t rows_ingested) {
   Status st = RecordIngestSuccess(*conn_, key_, last_modified, rows_ingested);
   if (st.ok()) st = conn_->Exec("COMMIT");
-  if (st.ok()) open_ = false;
+  if (!st.ok()) return st;
+  open_ = false;
+  End();
   return st;
 }
 
 Status ObjectClaim::Fail(int64_t last_modified, const Status& error) {
-  if (conn_->ok() && !conn_->Exec("ROLLBACK TO SAVEPOINT object_rows").ok()) Rollback();
-  open_ = false;
-  // With the connection gone, the transaction (and its lock) went with it.
-  if (!conn_->ok()) return Status::Connection("database connection lost; nothing was recorded");
-  Status st = RecordIngestFailure(*conn_, key_, last_modified, error.message());
-  if (st.ok()) st = conn_->Exec("COMMIT");
+  if (open_ && conn_->ok() && !conn_->Exec("ROLLBACK TO SAVEPOINT object_rows").ok()) {
+    (void)conn_->Exec("ROLLBACK");
+    open_ = false;
+  }
+  // In the object's transaction when it was begun, else on its own.
+  Status st = conn_->ok() ? RecordIngestFailure(*conn_, key_, last_modified, error.message())
+                          : Status::Connection("");
+  if (st.ok() && open_) st = conn_->Exec("COMMIT");
+  if (st.ok()) open_ = false;
+  End();
   if (st.ok()) return st;
-  Rollback();
+  // With the connection gone, the transaction and the lock went with the session.
+  if (!conn_->ok()) return Status::Connection("database connection lost; nothing was recorded");
   return Status::Error(st.kind(), "and recording the failure failed: " + st.message());
 }
 

@@ -52,25 +52,30 @@ std::string IngestErrorText(std::string_view message);
 [[nodiscard]] Result<int64_t> IngestLogClock(PgConnection& conn);
 
 enum class ClaimOutcome {
-  kClaimed,  // the transaction is open, holding the object's lock
+  kClaimed,  // this session holds the object's lock
   kBusy,     // another process holds the object's lock and is loading it
   kDone,     // the log says the object is done (nothing to load)
 };
 
-// One object's transaction, from claiming it to recording how its load ended:
-//   BEGIN; pg_try_advisory_xact_lock(hashtextextended(key, 0)), tried for up to `lock_wait` -
-//   still held elsewhere: kBusy;
-//   re-read the object's log row under the lock - done meanwhile: kDone; SAVEPOINT.
-// The rows are loaded by the caller on the same connection, then either Commit() (log row with
-// error_text NULL, COMMIT) or Fail() (back to the savepoint, log row with the error, COMMIT),
-// so the lock covers the log row too. Destroyed without either: ROLLBACK.
+// One object's claim, from taking its lock to recording how its load ended. No transaction is
+// open while the object downloads, so a slow or stalled download holds no transaction and no
+// row lock, only the object's advisory lock (docs/design.md, Ingestion guarantees):
+//   TryClaim: pg_try_advisory_lock(hashtextextended(key, 0)), a session lock tried for up to
+//     `lock_wait` - still held elsewhere: kBusy; then the object's log row - done: kDone;
+//   the caller downloads the object, outside any transaction;
+//   Begin: BEGIN, the log row again, SAVEPOINT - done meanwhile: kDone;
+//   the caller loads the rows on the same connection;
+//   Commit (log row with error_text NULL, COMMIT) or Fail (back to the savepoint, log row with
+//     the error, COMMIT; before Begin the log row alone).
+// The lock is released as the claim ends: after Commit or Fail, on kBusy or kDone, and when it
+// is destroyed (which also rolls back an open transaction). A lost connection ends the
+// session, and its lock and transaction go with it.
 class ObjectClaim {
  public:
   // `force` claims a done object anyway (reprocessing), unless its log row was written at or
   // after `run_started` (database clock): a concurrent run loaded it during this one. The lock
   // is waited for up to `lock_wait` (a concurrent run finishes the object meanwhile, or a
-  // statement orphaned by a killed run ends). A busy or done object's transaction is already
-  // rolled back. An error means nothing is held.
+  // session orphaned by a killed run ends). An error means nothing is held.
   [[nodiscard]] static Result<ObjectClaim> TryClaim(PgConnection& conn, std::string_view key,
                                                     int64_t last_modified, bool force,
                                                     int64_t run_started,
@@ -84,23 +89,40 @@ class ObjectClaim {
 
   ClaimOutcome outcome() const { return outcome_; }
 
-  // Records the object done with the version that was loaded, and commits. On an error the
-  // claim stays open: Fail() records it.
+  // Opens the transaction the rows are loaded in: kClaimed, or kDone (and the claim ended)
+  // when the log says the object was loaded meanwhile.
+  [[nodiscard]] Result<ClaimOutcome> Begin();
+
+  // Records the object done with the version that was loaded, commits and unlocks. On an error
+  // the claim stays open: Fail() records it.
   Status Commit(int64_t last_modified, int64_t rows_ingested);
 
-  // Drops the rows loaded since the claim, records `error` for the object and commits. Returns
-  // why nothing could be recorded, if so (the connection was lost, or the log write failed).
+  // Drops the rows loaded since Begin, records `error` for the object, commits and unlocks.
+  // Returns why nothing could be recorded, if so (the connection was lost, or the log write
+  // failed).
   Status Fail(int64_t last_modified, const Status& error);
 
  private:
-  ObjectClaim(PgConnection& conn, std::string key, ClaimOutcome outcome)
-      : conn_(&conn), key_(std::move(key)), outcome_(outcome) {}
-  void Rollback();
+  ObjectClaim(PgConnection& conn, std::string key, int64_t last_modified, bool force,
+              int64_t run_started)
+      : conn_(&conn),
+        key_(std::move(key)),
+        last_modified_(last_modified),
+        force_(force),
+        run_started_(run_started) {}
+  // Whether the log says the object needs no load.
+  [[nodiscard]] Result<bool> LoggedDone();
+  // Rolls back an open transaction and releases the lock.
+  void End();
 
   PgConnection* conn_;
   std::string key_;
-  ClaimOutcome outcome_;
-  bool open_ = false;  // the transaction is ours to end
+  int64_t last_modified_;
+  bool force_;
+  int64_t run_started_;
+  ClaimOutcome outcome_ = ClaimOutcome::kClaimed;
+  bool locked_ = false;  // the session holds the object's lock
+  bool open_ = false;    // the transaction is ours to end
 };
 
 }  // namespace hltwap

@@ -98,6 +98,11 @@ bool InTransaction(const PgConnection& conn) {
 
 constexpr std::chrono::milliseconds kNoWait{0};
 
+// Advisory locks held in this test's database (pg_locks shows the whole server's).
+constexpr const char* kAdvisoryLocksHere =
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+    "(SELECT oid FROM pg_database WHERE datname = current_database())";
+
 Result<ObjectClaim> Claim(PgConnection& conn) {
   return ObjectClaim::TryClaim(conn, "raw/a.parquet", kMonday, false, 0, kNoWait);
 }
@@ -133,16 +138,60 @@ TEST(ObjectClaim, BusyWhileAnotherConnectionHoldsTheObject) {
     auto held = Claim(first);
     ASSERT_TRUE(held.ok()) << held.status().message();
     EXPECT_EQ(held->outcome(), ClaimOutcome::kClaimed);
-    EXPECT_TRUE(InTransaction(first));
+    EXPECT_FALSE(InTransaction(first)) << "no transaction is open while the object downloads";
 
     auto busy = Claim(second);
     ASSERT_TRUE(busy.ok()) << busy.status().message();
     EXPECT_EQ(busy->outcome(), ClaimOutcome::kBusy);
-    EXPECT_FALSE(InTransaction(second)) << "a busy object's transaction is ended at once";
+    EXPECT_FALSE(InTransaction(second));
     EXPECT_EQ(ClaimOnce(second, kMonday, false, 0, "raw/b.parquet"), ClaimOutcome::kClaimed)
         << "the lock is per object";
+
+    auto begun = held->Begin();
+    ASSERT_TRUE(begun.ok()) << begun.status().message();
+    EXPECT_EQ(*begun, ClaimOutcome::kClaimed);
+    EXPECT_TRUE(InTransaction(first));
+    EXPECT_EQ(ClaimOnce(second), ClaimOutcome::kBusy) << "the lock covers the transaction";
   }
-  EXPECT_EQ(ClaimOnce(second), ClaimOutcome::kClaimed) << "ending the transaction frees the lock";
+  EXPECT_FALSE(InTransaction(first));
+  EXPECT_EQ(ClaimOnce(second), ClaimOutcome::kClaimed) << "ending the claim frees the lock";
+}
+
+TEST(ObjectClaim, CommitAndFailReleaseTheLock) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  auto other = db.Connect();
+  auto committed = Claim(conn);
+  ASSERT_TRUE(committed.ok()) << committed.status().message();
+  ASSERT_TRUE(committed->Begin().ok());
+  ASSERT_TRUE(committed->Commit(kMonday, 1).ok());
+  EXPECT_EQ(ClaimOnce(other, kMonday + 1), ClaimOutcome::kClaimed);
+
+  // A download that fails before Begin: the failure is recorded on its own.
+  auto failed = ObjectClaim::TryClaim(conn, "raw/a.parquet", kMonday + 1, false, 0, kNoWait);
+  ASSERT_TRUE(failed.ok()) << failed.status().message();
+  ASSERT_EQ(failed->outcome(), ClaimOutcome::kClaimed) << "a newer version is not done";
+  ASSERT_TRUE(failed->Fail(kMonday + 1, Status::Connection("S3 GetObject: reset")).ok());
+  EXPECT_FALSE(InTransaction(conn));
+  EXPECT_EQ(db.Scalar("SELECT error_text FROM etl_s3_ingest_log"), "S3 GetObject: reset");
+  EXPECT_EQ(ClaimOnce(other, kMonday + 1), ClaimOutcome::kClaimed);
+  EXPECT_EQ(db.Scalar(kAdvisoryLocksHere), "0");
+}
+
+// The log is read again once the transaction is open: an object found done then is not loaded.
+TEST(ObjectClaim, BeginFindsAnObjectDoneMeanwhile) {
+  TestDatabase db;
+  auto conn = db.Connect();
+  auto claim = Claim(conn);
+  ASSERT_TRUE(claim.ok()) << claim.status().message();
+  ASSERT_EQ(claim->outcome(), ClaimOutcome::kClaimed);
+  auto writer = db.Connect();
+  ASSERT_TRUE(RecordIngestSuccess(writer, "raw/a.parquet", kMonday, 3).ok());
+  auto begun = claim->Begin();
+  ASSERT_TRUE(begun.ok()) << begun.status().message();
+  EXPECT_EQ(*begun, ClaimOutcome::kDone);
+  EXPECT_FALSE(InTransaction(conn));
+  EXPECT_EQ(db.Scalar(kAdvisoryLocksHere), "0");
 }
 
 TEST(ObjectClaim, DoneObjectsAreSkippedUnlessForcedAndNotDoneDuringThisRun) {
@@ -170,6 +219,9 @@ class ClaimedObject : public ::testing::Test {
     auto claim = Claim(conn_);
     ASSERT_TRUE(claim.ok()) << claim.status().message();
     claim_.emplace(std::move(claim).value());
+    auto begun = claim_->Begin();
+    ASSERT_TRUE(begun.ok()) << begun.status().message();
+    ASSERT_EQ(*begun, ClaimOutcome::kClaimed);
     ASSERT_TRUE(conn_.Exec("INSERT INTO probe VALUES (1)").ok());
   }
 
@@ -212,21 +264,28 @@ TEST_F(ClaimedObject, DestroyedWithoutAnOutcomeRollsBack) {
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM probe"), "0");
   EXPECT_FALSE(LogEntry());
   auto other = db_.Connect();
-  EXPECT_EQ(ClaimOnce(other), ClaimOutcome::kClaimed) << "the lock went with the transaction";
+  EXPECT_EQ(ClaimOnce(other), ClaimOutcome::kClaimed) << "the lock was released";
 }
 
 TEST(ObjectClaim, FailWithTheConnectionLostRecordsNothing) {
   TestDatabase db;
-  auto conn = db.Connect();
-  auto claim = Claim(conn);
-  ASSERT_TRUE(claim.ok()) << claim.status().message();
-  EXPECT_EQ(
-      db.Scalar("SELECT pg_terminate_backend(" + std::to_string(PQbackendPID(conn.get())) + ")"),
-      "t");
-  const Status st = claim->Fail(kMonday, Status::Data("bad"));
-  EXPECT_EQ(st.kind(), ErrorKind::kConnection);
-  EXPECT_EQ(st.message(), "database connection lost; nothing was recorded");
-  EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log"), "0");
+  for (const bool begun : {false, true}) {  // lost during the download, or during the load
+    auto conn = db.Connect();
+    auto claim = Claim(conn);
+    ASSERT_TRUE(claim.ok()) << claim.status().message();
+    if (begun) {
+      ASSERT_TRUE(claim->Begin().ok());
+    }
+    EXPECT_EQ(
+        db.Scalar("SELECT pg_terminate_backend(" + std::to_string(PQbackendPID(conn.get())) + ")"),
+        "t");
+    const Status st = claim->Fail(kMonday, Status::Data("bad"));
+    EXPECT_EQ(st.kind(), ErrorKind::kConnection) << begun;
+    EXPECT_EQ(st.message(), "database connection lost; nothing was recorded") << begun;
+    EXPECT_EQ(db.Scalar("SELECT count(*) FROM etl_s3_ingest_log"), "0") << begun;
+  }
+  auto other = db.Connect();
+  EXPECT_EQ(ClaimOnce(other), ClaimOutcome::kClaimed) << "the lock went with the session";
 }
 
 }  // namespace

@@ -64,9 +64,9 @@ std::string DescribeTwapRow(const TwapRow& row) {
   return "twap_id " + row.twap_id;
 }
 
-constexpr StagingSpec<TwapRow> kTwapStaging = {etl::sql::kCreateStaging, "twap_staging",
-                                               kStagedColumns, etl::sql::kMergeStaging,
-                                               DescribeTwapRow};
+constexpr StagingSpec<TwapRow> kTwapStaging = {
+    etl::sql::kCreateStaging, "twap_staging",  kStagedColumns,
+    etl::sql::kMergeStaging,  DescribeTwapRow, etl::sql::kCountCollapsedStaging};
 
 }  // namespace
 

@@ -32,6 +32,7 @@
 #include "common/status.h"
 #include "db/connection.h"
 #include "db/copy_writer.h"
+#include "etl/etl_summary.h"
 #include "etl/twap_parquet_reader.h"
 #include "etl/twap_row.h"
 
@@ -52,6 +53,9 @@ struct StagingSpec {
   std::span<const StagedColumn<Row>> columns;
   std::string_view merge_sql;  // $1 s3_object_key; affects the rows it inserts or changes
   std::string (*describe)(const Row& row);  // names a row in a rejection ("twap_id 7")
+  // Counts the staged rows that share the merge's key with another staged row (the merge keeps
+  // one of each such group); empty: not counted.
+  std::string_view collapsed_sql = {};
 };
 
 // Writes `v` with `add`, or NULL.
@@ -86,13 +90,15 @@ class RowLoader {
   }
 
   // Stages one row. A data error means this row cannot be stored (a number beyond NUMERIC's
-  // range) and was left out; any other error ends the load.
-  Status Add(const Row& row) {
+  // range) and was left out, `failed_column` (if given) names the column; any other error ends
+  // the load.
+  Status Add(const Row& row, std::string_view* failed_column = nullptr) {
     writer_.StartRow();
     for (const auto& column : spec_->columns) {
       const Status st = column.write(writer_, row, staged_);
       if (!st.ok()) {
         writer_.CancelRow();
+        if (failed_column != nullptr) *failed_column = column.name;
         return st.WithContext(std::string(column.name));
       }
     }
@@ -105,12 +111,18 @@ class RowLoader {
   // changed (rows that changed nothing are not counted).
   [[nodiscard]] Result<int64_t> Merge(std::string_view s3_object_key) {
     HLTWAP_RETURN_IF_ERROR(writer_.Finish().status().WithContext("staging rows"));
+    if (!spec_->collapsed_sql.empty()) {
+      HLTWAP_ASSIGN_OR_RETURN(auto collapsed, conn_->Query(std::string(spec_->collapsed_sql)));
+      collapsed_ = std::stoll(std::string(collapsed.Get(0, 0)));
+    }
     HLTWAP_ASSIGN_OR_RETURN(auto merged,
                             conn_->Query(std::string(spec_->merge_sql), {s3_object_key}));
     return merged.AffectedRows();
   }
 
   int64_t rows_staged() const { return staged_; }
+  // Staged rows the merge folded into another with the same key (known after Merge).
+  int64_t rows_collapsed() const { return collapsed_; }
 
  private:
   RowLoader(PgConnection& conn, const StagingSpec<Row>& spec, CopyWriter writer)
@@ -120,6 +132,7 @@ class RowLoader {
   const StagingSpec<Row>* spec_;
   CopyWriter writer_;
   int64_t staged_ = 0;
+  int64_t collapsed_ = 0;
 };
 
 struct LoadStats {
@@ -129,6 +142,7 @@ struct LoadStats {
   int64_t rows_staged = 0;    // rows handed to the merge: read - rejected - skipped
   int64_t rows_inserted = 0;  // rows of the table inserted or changed
   std::string first_rejection;
+  RowNotes notes;  // collapsed, nulled, truncated, rejections by reason
 };
 
 // Loads every row `reader` gives (a dataset's parquet reader: Next(std::vector<Row>&), stats())
@@ -143,10 +157,12 @@ template <typename Reader, typename Row>
   while (true) {
     HLTWAP_ASSIGN_OR_RETURN(const bool more, reader.Next(batch));
     for (const auto& row : batch) {
-      const Status st = loader.Add(row);
+      std::string_view column;
+      const Status st = loader.Add(row, &column);
       if (st.ok()) continue;
       if (st.kind() != ErrorKind::kData) return st;
       ++stats.rows_rejected;
+      ++stats.notes.rejected_by_reason[fmt::format("{} not storable", column)];
       if (stats.first_rejection.empty()) {
         stats.first_rejection = fmt::format("{}: {}", spec.describe(row), st.message());
       }
@@ -158,8 +174,14 @@ template <typename Reader, typename Row>
   stats.rows_rejected += read.rows_rejected;
   stats.rows_skipped = read.rows_skipped;
   if (!read.sample_rejections.empty()) stats.first_rejection = read.sample_rejections.front();
+  for (const auto& [reason, rows] : read.rejected_by_reason) {
+    stats.notes.rejected_by_reason[reason] += rows;
+  }
+  stats.notes.values_nulled = read.values_nulled;
+  stats.notes.raw_values_truncated = read.raw_values_truncated;
   stats.rows_staged = loader.rows_staged();
   HLTWAP_ASSIGN_OR_RETURN(stats.rows_inserted, loader.Merge(s3_object_key));
+  stats.notes.collapsed = loader.rows_collapsed();
   return stats;
 }
 

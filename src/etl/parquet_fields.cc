@@ -22,6 +22,9 @@ namespace hltwap {
 namespace {
 
 constexpr size_t kMaxSamples = 5;
+// The most a raw_payload reserves ahead for a row: rows are far smaller, and a row's reserve
+// stays with it until it is loaded.
+constexpr size_t kMaxRawSizeHint = 4096;
 
 // A column name compared ignoring case and underscores: camelCase and snake_case meet.
 std::string Folded(std::string_view name) {
@@ -116,7 +119,7 @@ struct ParquetFieldReader::Impl {
   int64_t current_first_row = 0;
   std::vector<FieldArrays> arrays;   // per field, of `current`
   std::optional<RawJsonWriter> raw;  // of `current`, prepared for its first raw row
-  size_t raw_size_hint = 256;        // the largest raw row so far
+  size_t raw_size_hint = 256;        // the largest raw row so far, up to kMaxRawSizeHint
   int64_t nulled_logged = 0;
 
   void Bind(int f, int column, std::string_view preferred) {
@@ -161,7 +164,9 @@ struct ParquetFieldReader::Impl {
   }
 
   // The value of field `f` in `row`: monostate when there is none, an error when unusable.
-  Result<FieldValue> Convert(size_t f, int64_t row) const {
+  // A string longer than its kind allows is unusable before anything is copied (`too_long`
+  // says so).
+  Result<FieldValue> Convert(size_t f, int64_t row, bool* too_long = nullptr) const {
     const FieldArrays& a = arrays[f];
     if (a.values == nullptr || (a.parent != nullptr && a.parent->IsNull(row))) {
       return FieldValue();
@@ -170,15 +175,21 @@ struct ParquetFieldReader::Impl {
     if (cell.array->IsNull(cell.index)) return FieldValue();
     const Binding& b = bindings[f];
     if (b.convert == nullptr) return Status::Data(b.unsupported);
+    const size_t max_bytes = MaxStringBytes(fields[f].kind);
+    if (const auto text = StringCell(cell); text && text->size() > max_bytes) {
+      if (too_long != nullptr) *too_long = true;
+      return Status::Data(fmt::format("{} bytes, more than {}", text->size(), max_bytes));
+    }
     return b.convert(cell);
   }
 
-  void Reject(int64_t file_row, std::string why) {
+  void Reject(int64_t file_row, std::string_view reason, std::string why) {
     ++stats.rows_rejected;
+    ++stats.rejected_by_reason[std::string(reason)];
     if (stats.sample_rejections.size() >= kMaxSamples) return;
-    std::string reason = fmt::format("row {}: {}", file_row, why);
-    log::Warn("{}: rejected {}", path, reason);
-    stats.sample_rejections.push_back(std::move(reason));
+    std::string sample = fmt::format("row {}: {}", file_row, why);
+    log::Warn("{}: rejected {}", path, sample);
+    stats.sample_rejections.push_back(std::move(sample));
   }
 
   void Nulled(int64_t file_row, std::string_view column, const Status& why) {
@@ -326,8 +337,9 @@ void ParquetFieldReader::AppendRawRow(int64_t row, std::string& out) {
   if (!r.raw) r.raw.emplace(*r.current);
   const size_t before = out.size();
   out.reserve(before + r.raw_size_hint);
-  r.raw->AppendRow(row, out);
-  r.raw_size_hint = std::max(r.raw_size_hint, out.size() - before);
+  r.stats.raw_values_truncated += r.raw->AppendRow(row, out);
+  // Capped: one large row must not make every later row of the batch reserve as much.
+  r.raw_size_hint = std::clamp(out.size() - before, r.raw_size_hint, kMaxRawSizeHint);
 }
 
 bool ParquetFieldReader::ReadRow(int64_t row, std::span<FieldValue> values) {
@@ -335,14 +347,18 @@ bool ParquetFieldReader::ReadRow(int64_t row, std::span<FieldValue> values) {
   const int64_t file_row = r.current_first_row + row;
   for (const FieldSpec& spec : r.fields) {  // required fields first: a rejection stops there
     if (spec.presence != Presence::kRequired) continue;
-    auto value = r.Convert(spec.id, row);
+    bool too_long = false;
+    auto value = r.Convert(spec.id, row, &too_long);
     const std::string& name = r.bindings[spec.id].name;
     if (!value.ok()) {
-      r.Reject(file_row, fmt::format("unusable {}: {}", name, value.status().message()));
+      const std::string reason =
+          too_long ? fmt::format("{} too long", name) : fmt::format("unusable {}", name);
+      r.Reject(file_row, reason, fmt::format("{}: {}", reason, value.status().message()));
       return false;
     }
     if (std::holds_alternative<std::monostate>(*value)) {
-      r.Reject(file_row, fmt::format("missing {}", name));
+      const std::string reason = fmt::format("missing {}", name);
+      r.Reject(file_row, reason, reason);
       return false;
     }
     values[spec.id] = std::move(*value);
@@ -364,8 +380,8 @@ Result<FieldValue> ParquetFieldReader::ReadField(int field, int64_t row) const {
   return impl_->Convert(static_cast<size_t>(field), row);
 }
 
-void ParquetFieldReader::Reject(int64_t row, std::string why) {
-  impl_->Reject(impl_->current_first_row + row, std::move(why));
+void ParquetFieldReader::Reject(int64_t row, std::string_view reason, std::string why) {
+  impl_->Reject(impl_->current_first_row + row, reason, std::move(why));
 }
 
 void ParquetFieldReader::Skip() {

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -50,9 +51,16 @@ struct ParquetReadStats {
   int64_t rows_rejected = 0;                   // rows without a usable required field
   int64_t rows_skipped = 0;                    // rows that are not the dataset's (Skip)
   std::vector<std::string> sample_rejections;  // up to 5 reasons, "row 17: missing state_user"
-  // Values of optional fields that could not be used (a size that is not a decimal, minutes
-  // out of range, ...): stored as NULL, the row still loads.
+  // The rejected rows by reason: "missing state_user", "unusable twap_id", "state_user too
+  // long", or a dataset's own rule ("side not B or A").
+  std::map<std::string, int64_t> rejected_by_reason;
+  // Values of optional fields that could not be used (a size that is not a decimal or NaN,
+  // minutes out of range, a type with no reading, a text too long): stored as NULL, the row
+  // still loads.
   int64_t values_nulled = 0;
+  // raw_payload values replaced by a marker for their size (a whole row's payload counts one;
+  // see raw_json_writer.h).
+  int64_t raw_values_truncated = 0;
 };
 
 // The column of `schema` with one of `names` (see FieldSpec::names), -1 when none; of
@@ -113,9 +121,9 @@ class ParquetFieldReader {
   // field or two whether a row is wanted at all, before the rest of it is converted.
   [[nodiscard]] Result<FieldValue> ReadField(int field, int64_t row) const;
 
-  // Row `row` of the current batch breaks a dataset's own rule: rejected and counted like a
-  // missing required field, `why` kept as a sample reason.
-  void Reject(int64_t row, std::string why);
+  // Row `row` of the current batch breaks a dataset's own rule: rejected and counted under
+  // `reason` (a few words, no value) like a missing required field, `why` kept as a sample.
+  void Reject(int64_t row, std::string_view reason, std::string why);
 
   // A row that is not the dataset's (a fill of no TWAP): counted as skipped, never rejected.
   void Skip();

@@ -13,6 +13,7 @@
 #include "common/decimal.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/wallet.h"
 
 namespace hltwap {
 namespace {
@@ -136,22 +137,43 @@ Result<FieldValue> TextFromInteger(const ArrowCell& cell) {
   return FieldValue(IntegerText(*IntegerCell(cell)));
 }
 
+// A canonical integer as an identifier: not negative, at most kMaxIntegerTextDigits digits.
+Result<FieldValue> Identifier(std::string canonical) {
+  if (canonical.front() == '-') return Unusable(fmt::format("{} is negative", canonical));
+  if (canonical.size() > kMaxIntegerTextDigits) {
+    return Unusable(
+        fmt::format("{} digits, more than {}", canonical.size(), kMaxIntegerTextDigits));
+  }
+  return FieldValue(std::move(canonical));
+}
+
 Result<FieldValue> IntegerTextFromString(const ArrowCell& cell) {
   const std::string_view text = *StringCell(cell);
-  if (auto id = CanonicalInteger(text)) return FieldValue(std::move(*id));
+  if (auto id = CanonicalInteger(text)) return Identifier(std::move(*id));
   return Unusable(fmt::format("{} is not an integer", Quoted(text)));
+}
+
+Result<FieldValue> IntegerTextFromInteger(const ArrowCell& cell) {
+  return Identifier(std::get<std::string>(*TextFromInteger(cell)));
 }
 
 Result<FieldValue> IntegerTextFromFloat(const ArrowCell& cell) {
   const double value = FloatingValue(cell);
-  if (const auto whole = IntegralDouble(value)) return FieldValue(IntegerText(*whole));
+  if (const auto whole = IntegralDouble(value)) return Identifier(IntegerText(*whole));
   return Unusable(fmt::format("{} is not an integer", value));
 }
 
 Result<FieldValue> IntegerTextFromDecimal(const ArrowCell& cell) {
   const std::string text = DecimalValueText(cell);
-  if (auto id = CanonicalInteger(text)) return FieldValue(std::move(*id));
-  return Unusable(fmt::format("{} is not an integer", text));
+  if (auto id = CanonicalInteger(text)) return Identifier(std::move(*id));
+  return Unusable(fmt::format("{} is not an integer", text.substr(0, kQuotedTextMax)));
+}
+
+Result<FieldValue> WalletFromString(const ArrowCell& cell) {
+  const std::string_view text = *StringCell(cell);
+  if (text.empty()) return FieldValue();
+  if (IsWalletAddress(text)) return FieldValue(NormalizeWallet(text));
+  return Unusable(fmt::format("{} is not an address (0x and 40 hex digits)", Quoted(text)));
 }
 
 Result<FieldValue> DecimalFromString(const ArrowCell& cell) {
@@ -296,7 +318,7 @@ constexpr ValueConverter kConverters[][kSourceCount] = {
     /* kText */ {TextFromString, TextFromInteger},
     /* kNonEmptyText */ {NonEmptyTextFromString},
     /* kIntegerText */
-    {IntegerTextFromString, TextFromInteger, IntegerTextFromFloat, IntegerTextFromDecimal},
+    {IntegerTextFromString, IntegerTextFromInteger, IntegerTextFromFloat, IntegerTextFromDecimal},
     /* kDecimal */ {DecimalFromString, TextFromInteger, DecimalFromFloat, DecimalFromDecimal},
     /* kTimestamp */
     {TimestampFromString, TimestampFromInteger, TimestampFromFloat, nullptr, TimestampFromTimestamp,
@@ -305,8 +327,9 @@ constexpr ValueConverter kConverters[][kSourceCount] = {
     /* kInt64 */ {WholeFromString<int64_t>, WholeFromInteger<int64_t>, WholeFromFloat<int64_t>},
     /* kBool */
     {BoolFromString, BoolFromInteger, nullptr, nullptr, nullptr, nullptr, nullptr, BoolFromBool},
+    /* kWalletAddress */ {WalletFromString},
 };
-static_assert(std::size(kConverters) == static_cast<size_t>(ValueKind::kBool) + 1);
+static_assert(std::size(kConverters) == static_cast<size_t>(ValueKind::kWalletAddress) + 1);
 
 }  // namespace
 
@@ -362,6 +385,21 @@ std::optional<int64_t> EpochMillisToMicros(int64_t millis) {
 
 std::optional<int64_t> EpochDaysToMicros(int64_t days) {
   return ScaledToMicros(days, 86'400'000'000);
+}
+
+size_t MaxStringBytes(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kText:
+    case ValueKind::kNonEmptyText: return 256;
+    case ValueKind::kWalletAddress: return kWalletAddressLength;
+    case ValueKind::kDecimal: return 1024;
+    case ValueKind::kIntegerText:
+    case ValueKind::kTimestamp:
+    case ValueKind::kInt32:
+    case ValueKind::kInt64:
+    case ValueKind::kBool: return 64;
+  }
+  return 0;
 }
 
 ValueConverter ConverterFor(ValueKind kind, const arrow::DataType& value_type) {

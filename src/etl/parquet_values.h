@@ -44,15 +44,25 @@ std::optional<int64_t> EpochDaysToMicros(int64_t days);
 
 // What a field's values become.
 enum class ValueKind {
-  kText,          // strings (made valid UTF-8) and integers as text; "" is a value
-  kNonEmptyText,  // strings only; "" is no value
-  kIntegerText,   // a whole number of any type in its one canonical decimal spelling
-  kDecimal,       // exact decimal text from decimal strings, floats, decimal32..256, integers
-  kTimestamp,     // UTC microseconds from timestamps of any unit, dates, epoch ms, ISO text
-  kInt32,         // a whole number within int32, from integers, whole floats or text
-  kInt64,         // a whole number within int64, likewise
-  kBool,          // booleans, 0 / 1, "true" / "false" (any case)
+  kText,           // strings (made valid UTF-8) and integers as text; "" is a value
+  kNonEmptyText,   // strings only; "" is no value
+  kIntegerText,    // a whole number 0 .. 20 digits of any type, in its one canonical spelling
+  kDecimal,        // exact decimal text from decimal strings, floats, decimal32..256, integers
+  kTimestamp,      // UTC microseconds from timestamps of any unit, dates, epoch ms, ISO text
+  kInt32,          // a whole number within int32, from integers, whole floats or text
+  kInt64,          // a whole number within int64, likewise
+  kBool,           // booleans, 0 / 1, "true" / "false" (any case)
+  kWalletAddress,  // "0x" and 40 hex digits (common/wallet.h), lowercased; strings only
 };
+
+// The most digits of a kIntegerText value: a u64 has 20, and twap_fill's tid and oid are
+// NUMERIC(20, 0).
+inline constexpr size_t kMaxIntegerTextDigits = 20;
+
+// The most bytes a string value of `kind` may have (docs/design.md, Data semantics: 256 for
+// text, 42 for a wallet, 1024 for a decimal, 64 for the rest). It is checked on the bytes in
+// the file, before anything is copied; a longer value is unusable.
+size_t MaxStringBytes(ValueKind kind);
 
 // A converted value; monostate when there is none (the text kinds hold std::string, kTimestamp
 // and the integer kinds int64_t, kBool bool).

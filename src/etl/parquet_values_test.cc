@@ -56,5 +56,44 @@ TEST(ParquetValues, BooleansAndInt64FromTheirUsualSpellings) {
   EXPECT_FALSE(Convert(ValueKind::kInt32, arrow::int64(), "[2147483648]", 0).ok());
 }
 
+// docs/design.md, Data semantics: identifiers are whole numbers 0 .. 20 digits, from any type.
+TEST(ParquetValues, IdentifiersAreNotNegativeAndAtMostTwentyDigits) {
+  const auto id = [](const std::shared_ptr<arrow::DataType>& type, const std::string& json) {
+    return Convert(ValueKind::kIntegerText, type, json, 0);
+  };
+  EXPECT_EQ(*id(arrow::uint64(), "[18446744073709551615]"), FieldValue("18446744073709551615"));
+  EXPECT_EQ(*id(arrow::utf8(), R"(["+00012345678901234567890"])"),
+            FieldValue("12345678901234567890"));
+  EXPECT_EQ(*id(arrow::utf8(), R"(["-0"])"), FieldValue("0"));
+  EXPECT_FALSE(id(arrow::utf8(), R"(["123456789012345678901"])").ok()) << "21 digits";
+  EXPECT_FALSE(id(arrow::decimal128(38, 0), R"(["123456789012345678901234567890"])").ok());
+  EXPECT_FALSE(id(arrow::int64(), "[-5]").ok());
+  EXPECT_FALSE(id(arrow::utf8(), R"(["-5"])").ok());
+  EXPECT_FALSE(id(arrow::float64(), "[-5.0]").ok());
+  EXPECT_EQ(id(arrow::int64(), "[-5]").status().message(), "-5 is negative");
+}
+
+TEST(ParquetValues, WalletsAreAddressesLowercased) {
+  const auto wallet = [](const std::string& json) {
+    return Convert(ValueKind::kWalletAddress, arrow::utf8(), json, 0);
+  };
+  EXPECT_EQ(*wallet(R"(["0x8C2A5F3E1B7D4C6A9E0F1D2C3B4A5968778695A4"])"),
+            FieldValue("0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"));
+  EXPECT_EQ(*wallet(R"([""])"), FieldValue()) << "an empty wallet is none";
+  EXPECT_EQ(wallet(R"(["0xabc"])").status().message(),
+            "'0xabc' is not an address (0x and 40 hex digits)");
+  EXPECT_FALSE(wallet(R"(["'; DROP TABLE twap_status; --"])").ok());
+  EXPECT_EQ(ConverterFor(ValueKind::kWalletAddress, *arrow::int64()), nullptr);
+}
+
+TEST(ParquetValues, StringBoundsPerKind) {
+  EXPECT_EQ(MaxStringBytes(ValueKind::kText), 256u);
+  EXPECT_EQ(MaxStringBytes(ValueKind::kNonEmptyText), 256u);
+  EXPECT_EQ(MaxStringBytes(ValueKind::kWalletAddress), 42u);
+  EXPECT_EQ(MaxStringBytes(ValueKind::kDecimal), 1024u);
+  EXPECT_EQ(MaxStringBytes(ValueKind::kIntegerText), 64u);
+  EXPECT_EQ(MaxStringBytes(ValueKind::kTimestamp), 64u);
+}
+
 }  // namespace
 }  // namespace hltwap

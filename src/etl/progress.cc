@@ -62,6 +62,17 @@ std::string RejectionSuffix(const ObjectReport& r) {
   return fmt::format(" (first rejection: {})", r.first_rejection);
 }
 
+// ", 2 collapsed, 1 values nulled": the notes an object has, none when it has none.
+std::string NotesSuffix(const RowNotes& n) {
+  std::string out;
+  if (n.collapsed > 0) out += fmt::format(", {} collapsed", n.collapsed);
+  if (n.values_nulled > 0) out += fmt::format(", {} values nulled", n.values_nulled);
+  if (n.raw_values_truncated > 0) {
+    out += fmt::format(", {} raw values truncated", n.raw_values_truncated);
+  }
+  return out;
+}
+
 }  // namespace
 
 bool Progress::StderrIsInteractive() {
@@ -118,19 +129,22 @@ void Progress::Report(const ObjectReport& r) {
   summary_.rows_inserted += r.rows_inserted;
   summary_.rows_rejected += r.rows_rejected;
   summary_.rows_skipped += r.rows_skipped;
+  summary_.notes += r.notes;
   if (interactive_) ClearLocked();
   switch (r.outcome) {
     case ObjectOutcome::kOk:
       ++summary_.objects_ok;
       if (r.rows_rejected > 0) {
         log::Warn(
-            "ingested {}: {} rows read, {} inserted, {} rejected{}, {} skipped, {} bytes, {:.2f} s",
+            "ingested {}: {} rows read, {} inserted, {} rejected{}, {} skipped{}, {} bytes, "
+            "{:.2f} s",
             r.key, r.rows_read, r.rows_inserted, r.rows_rejected, RejectionSuffix(r),
-            r.rows_skipped, r.bytes, r.seconds);
+            r.rows_skipped, NotesSuffix(r.notes), r.bytes, r.seconds);
       } else {
         log::Info(
-            "ingested {}: {} rows read, {} inserted, 0 rejected, {} skipped, {} bytes, {:.2f} s",
-            r.key, r.rows_read, r.rows_inserted, r.rows_skipped, r.bytes, r.seconds);
+            "ingested {}: {} rows read, {} inserted, 0 rejected, {} skipped{}, {} bytes, {:.2f} s",
+            r.key, r.rows_read, r.rows_inserted, r.rows_skipped, NotesSuffix(r.notes), r.bytes,
+            r.seconds);
       }
       break;
     case ObjectOutcome::kFailed:

@@ -24,6 +24,7 @@ struct ObjectReport {
   int64_t rows_rejected = 0;
   int64_t rows_skipped = 0;  // not the dataset's rows (fills of no TWAP)
   std::string first_rejection;
+  RowNotes notes;
   int64_t bytes = 0;
   double seconds = 0;
   std::string message;  // why it failed or was skipped

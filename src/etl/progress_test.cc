@@ -17,11 +17,15 @@ TEST(Progress, SummaryIsOneLineWithEveryCount) {
   s.rows_skipped = 70;
   s.bytes = 1234567;
   s.seconds = 3.21;
-  EXPECT_EQ(
-      FormatSummary(s),
-      "etl: 46 objects (40 ok, 1 failed, 3 skipped, 2 busy), 10000 rows read, 9990 "
-      "inserted, 10 rejected, 70 skipped, 1234567 bytes, 3.2 s; 2 busy: another process holds "
-      "them; run again later");
+  s.notes.collapsed = 2;
+  s.notes.values_nulled = 5;
+  s.notes.raw_values_truncated = 1;
+  s.notes.rejected_by_reason = {{"unusable time", 3}, {"missing state_user", 7}};
+  EXPECT_EQ(FormatSummary(s),
+            "etl: 46 objects (40 ok, 1 failed, 3 skipped, 2 busy), 10000 rows read, 9990 "
+            "inserted, 10 rejected, 70 skipped, 2 collapsed, 5 values nulled, 1 raw values "
+            "truncated, 1234567 bytes, 3.2 s; rejected: 7 missing state_user, 3 unusable time; 2 "
+            "busy: another process holds them; run again later");
 }
 
 TEST(Progress, CountsEveryReportedObject) {
@@ -39,6 +43,8 @@ TEST(Progress, CountsEveryReportedObject) {
   ok.rows_rejected = 2;
   ok.rows_skipped = 90;
   ok.first_rejection = "row 3: missing state_user";
+  ok.notes.collapsed = 1;
+  ok.notes.rejected_by_reason = {{"missing state_user", 2}};
   ok.bytes = 100;
   progress.Report(ok);
   ObjectReport failed = report("b.parquet", ObjectOutcome::kFailed);
@@ -58,6 +64,9 @@ TEST(Progress, CountsEveryReportedObject) {
   EXPECT_EQ(s.rows_inserted, 8);
   EXPECT_EQ(s.rows_rejected, 2);
   EXPECT_EQ(s.rows_skipped, 90);
+  EXPECT_EQ(s.notes.collapsed, 1);
+  EXPECT_EQ(s.notes.rejected_by_reason,
+            (std::map<std::string, int64_t>{{"missing state_user", 2}}));
   EXPECT_EQ(s.bytes, 300);
   EXPECT_GE(s.seconds, 0);
 }

@@ -122,13 +122,33 @@ void ChildMaker::Add(const arrow::Array* array, std::shared_ptr<arrow::Array> ow
   node.children.push_back(MakeNode(array, std::move(owned)));
 }
 
-void AppendValue(const RawJsonWriter::Node& node, int64_t row, std::string& out);
+// What one row may still write: it is over once `out` passes `limit`.
+struct RowBudget {
+  size_t limit = 0;
+  bool over = false;
+  int64_t truncated = 0;  // values replaced by a marker
+};
+
+void AppendValue(const RawJsonWriter::Node& node, int64_t row, std::string& out, RowBudget& budget);
 
 // Appends one non-null value of `node` in its JSON form (see the header for each type's).
 struct ValueWriter {
   const RawJsonWriter::Node& node;
   int64_t row;
   std::string& out;
+  RowBudget& budget;
+
+  // The marker of a value of `bytes` bytes too large to write.
+  void AppendMarker(size_t bytes) {
+    fmt::format_to(std::back_inserter(out), R"({{"truncated":true,"bytes":{}}})", bytes);
+    ++budget.truncated;
+  }
+
+  // A text value as a JSON string, or its marker when too large.
+  void AppendText(std::string_view text) {
+    if (text.size() > kMaxRawValueBytes) return AppendMarker(text.size());
+    AppendJsonString(text, out);
+  }
 
   arrow::Status Visit(const arrow::NullArray&) { return Append("null"); }
   arrow::Status Visit(const arrow::BooleanArray& array) {
@@ -157,7 +177,7 @@ struct ValueWriter {
                          arrow::is_string_view_type<typename ArrayType::TypeClass>::value,
                      arrow::Status>
   Visit(const ArrayType& array) {
-    AppendJsonString(array.GetView(row), out);
+    AppendText(array.GetView(row));
     return arrow::Status::OK();
   }
   template <typename ArrayType>
@@ -166,7 +186,12 @@ struct ValueWriter {
                          std::is_same_v<typename ArrayType::TypeClass, arrow::FixedSizeBinaryType>,
                      arrow::Status>
   Visit(const ArrayType& array) {
-    AppendHex(array.GetView(row), out);
+    const std::string_view bytes = array.GetView(row);
+    if (bytes.size() * 2 > kMaxRawValueBytes) {  // as hex, twice as long
+      AppendMarker(bytes.size());
+      return arrow::Status::OK();
+    }
+    AppendHex(bytes, out);
     return arrow::Status::OK();
   }
   template <typename ArrayType>
@@ -202,11 +227,11 @@ struct ValueWriter {
     return arrow::Status::OK();
   }
   arrow::Status Visit(const arrow::DictionaryArray& array) {
-    AppendValue(node.children[0], array.GetValueIndex(row), out);
+    AppendValue(node.children[0], array.GetValueIndex(row), out, budget);
     return arrow::Status::OK();
   }
   arrow::Status Visit(const arrow::ExtensionArray&) {
-    AppendValue(node.children[0], row, out);
+    AppendValue(node.children[0], row, out, budget);
     return arrow::Status::OK();
   }
   template <typename ListArrayType>
@@ -214,9 +239,9 @@ struct ValueWriter {
     const int64_t begin = list.value_offset(row);
     const int64_t end = begin + list.value_length(row);
     out += '[';
-    for (int64_t i = begin; i < end; ++i) {
+    for (int64_t i = begin; i < end && !budget.over; ++i) {
       if (i > begin) out += ',';
-      AppendValue(node.children[0], i, out);
+      AppendValue(node.children[0], i, out, budget);
     }
     out += ']';
     return arrow::Status::OK();
@@ -225,27 +250,27 @@ struct ValueWriter {
     const int64_t begin = map.value_offset(row);
     const int64_t end = begin + map.value_length(row);
     out += '{';
-    for (int64_t i = begin; i < end; ++i) {
+    for (int64_t i = begin; i < end && !budget.over; ++i) {
       if (i > begin) out += ',';
       const size_t key_start = out.size();
-      AppendValue(node.children[0], i, out);
+      AppendValue(node.children[0], i, out, budget);
       if (out[key_start] != '"') {  // a number, boolean or structure: quote its JSON text
         std::string text = out.substr(key_start);
         out.resize(key_start);
         AppendJsonString(text, out);
       }
       out += ':';
-      AppendValue(node.children[1], i, out);
+      AppendValue(node.children[1], i, out, budget);
     }
     out += '}';
     return arrow::Status::OK();
   }
   arrow::Status Visit(const arrow::StructArray&) {
     out += '{';
-    for (size_t k = 0; k < node.children.size(); ++k) {
+    for (size_t k = 0; k < node.children.size() && !budget.over; ++k) {
       if (k > 0) out += ',';
       out += node.keys[k];
-      AppendValue(node.children[k], row, out);
+      AppendValue(node.children[k], row, out, budget);
     }
     out += '}';
     return arrow::Status::OK();
@@ -254,7 +279,7 @@ struct ValueWriter {
   arrow::Status Visit(const arrow::Array& array) {
     auto scalar = array.GetScalar(row);
     if (!scalar.ok() || !(*scalar)->is_valid) return Append("null");
-    AppendJsonString((*scalar)->ToString(), out);
+    AppendText((*scalar)->ToString());
     return arrow::Status::OK();
   }
 
@@ -264,17 +289,20 @@ struct ValueWriter {
   }
 };
 
-void AppendValue(const RawJsonWriter::Node& node, int64_t row, std::string& out) {
+void AppendValue(const RawJsonWriter::Node& node, int64_t row, std::string& out,
+                 RowBudget& budget) {
+  if (budget.over) return;
   const arrow::Array& array = *node.array;
   const auto type = array.type_id();
   // Unions and run-end encoded arrays have no validity bitmap of their own; their scalar says.
   if (type != arrow::Type::SPARSE_UNION && type != arrow::Type::DENSE_UNION &&
       type != arrow::Type::RUN_END_ENCODED && array.IsNull(row)) {
     out += "null";
-    return;
+  } else {
+    ValueWriter writer{node, row, out, budget};
+    (void)arrow::VisitArrayInline(array, &writer);
   }
-  ValueWriter writer{node, row, out};
-  (void)arrow::VisitArrayInline(array, &writer);
+  if (out.size() > budget.limit) budget.over = true;
 }
 
 }  // namespace
@@ -287,14 +315,21 @@ RawJsonWriter::RawJsonWriter(const arrow::RecordBatch& batch) {
   }
 }
 
-void RawJsonWriter::AppendRow(int64_t row, std::string& out) const {
+int64_t RawJsonWriter::AppendRow(int64_t row, std::string& out) const {
+  const size_t start = out.size();
+  RowBudget budget{start + kMaxRawRowBytes};
   out += '{';
-  for (size_t c = 0; c < columns_.size(); ++c) {
+  for (size_t c = 0; c < columns_.size() && !budget.over; ++c) {
     if (c > 0) out += ',';
     out += keys_[c];
-    AppendValue(columns_[c], row, out);
+    AppendValue(columns_[c], row, out, budget);
   }
   out += '}';
+  if (out.size() <= budget.limit) return budget.truncated;
+  out.resize(start);
+  out.shrink_to_fit();
+  fmt::format_to(std::back_inserter(out), R"({{"truncated":true,"limit":{}}})", kMaxRawRowBytes);
+  return 1;
 }
 
 }  // namespace hltwap

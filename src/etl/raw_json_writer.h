@@ -21,6 +21,12 @@
 //                                     quoted); on a duplicate key jsonb keeps the last
 //   dictionary, extension             the value they stand for
 //   anything else (time, interval)    string: Arrow's own text for the value
+//
+// Bounded, so that one huge value cannot fail the file (jsonb refuses strings over 256 MiB) or
+// multiply in memory: a string, binary or other text value over kMaxRawValueBytes is written
+// as {"truncated":true,"bytes":N}, N its size in bytes; a row whose JSON passes kMaxRawRowBytes
+// all the same (many columns, long lists) is written as {"truncated":true,"limit":1048576}
+// instead. Each marker is counted.
 #pragma once
 
 #include <arrow/type_fwd.h>
@@ -33,13 +39,17 @@
 
 namespace hltwap {
 
+inline constexpr size_t kMaxRawValueBytes = 64 * 1024;
+inline constexpr size_t kMaxRawRowBytes = 1024 * 1024;
+
 class RawJsonWriter {
  public:
   // Prepares for the rows of `batch`, which must outlive the writer.
   explicit RawJsonWriter(const arrow::RecordBatch& batch);
 
   // Appends row `row` as one JSON object: every column, under its own name, in file order.
-  void AppendRow(int64_t row, std::string& out) const;
+  // Returns how many markers it wrote in place of values too large (see above).
+  int64_t AppendRow(int64_t row, std::string& out) const;
 
   struct Node {
     const arrow::Array* array = nullptr;

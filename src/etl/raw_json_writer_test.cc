@@ -136,5 +136,56 @@ TEST(RawJsonWriter, InstantsBeyondTheUsableYearsKeepTheirStoredNumber) {
                 R"({"s":-62135596801,"day32":-719163,"day64":-62135596800001})"}));
 }
 
+// docs/design.md, Data semantics: a value over 64 KiB becomes a marker with its size, a row over
+// 1 MiB a marker with the bound; both are counted, and the rest of the row is untouched.
+TEST(RawJsonWriter, OversizedValuesAndRowsBecomeMarkers) {
+  const std::string big(kMaxRawValueBytes + 1, 'x');
+  const std::string fits(kMaxRawValueBytes, 'y');
+  arrow::StringBuilder text;
+  ASSERT_TRUE(text.Append(big).ok());
+  ASSERT_TRUE(text.Append(fits).ok());
+  arrow::BinaryBuilder bytes;
+  ASSERT_TRUE(bytes.Append(std::string(kMaxRawValueBytes / 2 + 1, '\x01')).ok());
+  ASSERT_TRUE(bytes.Append("\x01").ok());
+  std::shared_ptr<arrow::Array> text_array, bytes_array;
+  ASSERT_TRUE(text.Finish(&text_array).ok());
+  ASSERT_TRUE(bytes.Finish(&bytes_array).ok());
+  auto batch = arrow::RecordBatch::Make(
+      arrow::schema({arrow::field("s", arrow::utf8()), arrow::field("b", arrow::binary()),
+                     arrow::field("n", arrow::int64())}),
+      2, {text_array, bytes_array, Array(arrow::int64(), "[1, 2]")});
+  RawJsonWriter writer(*batch);
+  std::string first, second;
+  EXPECT_EQ(writer.AppendRow(0, first), 2);
+  EXPECT_EQ(first, R"({"s":{"truncated":true,"bytes":65537},"b":{"truncated":true,"bytes":32769},)"
+                   R"("n":1})");
+  EXPECT_EQ(writer.AppendRow(1, second), 0);
+  EXPECT_EQ(second, R"({"s":")" + fits + R"(","b":"0x01","n":2})") << "at the bound: kept";
+
+  // Seventeen values that fit, one row that does not: the row is the marker.
+  std::vector<std::shared_ptr<arrow::Field>> fields;
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (int c = 0; c < 17; ++c) {
+    arrow::StringBuilder b;
+    ASSERT_TRUE(b.Append(fits).ok());
+    columns.push_back(*b.Finish());
+    fields.push_back(arrow::field("c" + std::to_string(c), arrow::utf8()));
+  }
+  auto wide = arrow::RecordBatch::Make(arrow::schema(fields), 1, columns);
+  std::string row;
+  EXPECT_EQ(RawJsonWriter(*wide).AppendRow(0, row), 1);
+  EXPECT_EQ(row, R"({"truncated":true,"limit":1048576})");
+
+  // A list too long for the row bound stops being written as soon as the bound is passed.
+  std::string many = "[[";
+  for (int i = 0; i < 200'000; ++i) many += (i > 0 ? ",\"" : "\"") + std::string(10, 'z') + "\"";
+  const auto list = Array(arrow::list(arrow::utf8()), many + "]]");
+  auto long_list = arrow::RecordBatch::Make(
+      arrow::schema({arrow::field("l", arrow::list(arrow::utf8()))}), 1, {list});
+  row.clear();
+  EXPECT_EQ(RawJsonWriter(*long_list).AppendRow(0, row), 1);
+  EXPECT_EQ(row, R"({"truncated":true,"limit":1048576})");
+}
+
 }  // namespace
 }  // namespace hltwap

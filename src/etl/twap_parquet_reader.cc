@@ -5,7 +5,6 @@
 #include <array>
 #include <utility>
 
-#include "common/wallet.h"
 namespace hltwap {
 namespace {
 
@@ -30,7 +29,7 @@ using enum Presence;
 // kTs names the event time; without one, ts comes from created_at's column (see Open).
 constexpr FieldSpec kTwapFields[] = {
     {kTwapId, {"twap_id"}, kIntegerText, kRequired},
-    {kWallet, {"state_user"}, kNonEmptyText, kRequired},
+    {kWallet, {"state_user"}, ValueKind::kWalletAddress, kRequired},
     {kTs, {"time"}, kTimestamp, kRequired},
     {kCreatedAt, {"state_timestamp"}, kTimestamp, kOptional},
     {kAsset, {"state_coin"}, kText, kOptional},
@@ -48,7 +47,7 @@ using TwapValues = std::array<FieldValue, kTwapFieldCount>;
 TwapRow MakeRow(TwapValues& v) {
   TwapRow row;
   row.twap_id = *TakeText(v[kTwapId]);
-  row.wallet = NormalizeWallet(*TakeText(v[kWallet]));
+  row.wallet = *TakeText(v[kWallet]);  // lowercased by its kind
   row.ts = *NumberOf(v[kTs]);
   row.created_at = NumberOf(v[kCreatedAt]);
   row.asset = TakeText(v[kAsset]);

@@ -254,7 +254,7 @@ TEST_F(TwapParquetReaderTest, IntegersInTimestampColumnsAreEpochMilliseconds) {
   // No event time: ts and created_at both come from state_timestamp.
   const auto path =
       Write("epoch_ms.parquet", {{"twap_id", arrow::int64(), "[1, 2]"},
-                                 {"state_user", arrow::utf8(), R"(["0xa", "0xb"])"},
+                                 {"state_user", arrow::utf8(), testing::WalletsJson("ab")},
                                  {"state_timestamp", arrow::int64(), "[1761984902123, 0]"}});
   const auto out = ReadAll(path);
   ASSERT_EQ(out.rows.size(), 2u);
@@ -266,7 +266,7 @@ TEST_F(TwapParquetReaderTest, IntegersInTimestampColumnsAreEpochMilliseconds) {
 
   const auto int32_path =
       Write("epoch_ms32.parquet", {{"twap_id", arrow::int64(), "[1]"},
-                                   {"state_user", arrow::utf8(), R"(["0xa"])"},
+                                   {"state_user", arrow::utf8(), testing::WalletsJson("a")},
                                    {"state_timestamp", arrow::int32(), "[86400000]"}});
   const auto out32 = ReadAll(int32_path);
   ASSERT_EQ(out32.rows.size(), 1u);
@@ -277,7 +277,7 @@ TEST_F(TwapParquetReaderTest, IsoStringsWithNanosecondsAndOffsets) {
   const auto path =
       Write("iso.parquet",
             With({{"twap_id", arrow::int64(), "[1, 2, 3, 4]"},
-                  {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa"])"},
+                  {"state_user", arrow::utf8(), testing::WalletsJson("aaaa")},
                   {"time", arrow::large_utf8(),
                    R"(["2025-11-01T08:15:02.123456789", "2025-11-01T17:15:02.123456789+09:00",
                  "2025-11-01 08:15:02Z", "2025-11-01T08:15:02.1"])"}},
@@ -304,7 +304,7 @@ TEST_F(TwapParquetReaderTest, MillisecondsStoredInANanosecondColumnAreRecognised
   const auto path = Write(
       "quirk.parquet",
       {{"twap_id", arrow::int64(), "[1, 2, 3]"},
-       {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa"])"},
+       {"state_user", arrow::utf8(), testing::WalletsJson("aaa")},
        {"time", arrow::timestamp(arrow::TimeUnit::NANO),
         "[" + std::to_string(ms) + "," + std::to_string(real_ns) + ", 5000]"},
        {"state_timestamp", arrow::timestamp(arrow::TimeUnit::NANO, "UTC"),
@@ -507,7 +507,7 @@ TEST_F(TwapParquetReaderTest, OneFullySpecifiedRowNormalisesAndKeepsItsRawRowExa
 TEST_F(TwapParquetReaderTest, IdentifiersWalletsAndMinutesOfOtherTypes) {
   const auto out = ReadAll(Write(
       "types.parquet", {{"twap_id", arrow::utf8(), R"(["00568722", "+7", "568723.000", "-0"])"},
-                        {"state_user", arrow::utf8(), R"(["0xABCdef", "0xabc", "0xabc", "0xabc"])"},
+                        {"state_user", arrow::utf8(), testing::WalletsJson("Dddd")},
                         {"time", arrow::utf8(),
                          R"(["2025-11-01T00:00:00", "2025-11-01T00:00:00", "2025-11-01T00:00:00",
             "2025-11-01T00:00:00"])"},
@@ -517,7 +517,7 @@ TEST_F(TwapParquetReaderTest, IdentifiersWalletsAndMinutesOfOtherTypes) {
   EXPECT_EQ(out.rows[1].twap_id, "7");
   EXPECT_EQ(out.rows[2].twap_id, "568723");
   EXPECT_EQ(out.rows[3].twap_id, "0");
-  EXPECT_EQ(out.rows[0].wallet, "0xabcdef");
+  EXPECT_EQ(out.rows[0].wallet, testing::TestWallet('d'));
   EXPECT_EQ(out.rows[0].duration_minutes, 30);
   EXPECT_EQ(out.rows[1].duration_minutes, std::nullopt) << "not a whole number";
   EXPECT_EQ(out.rows[2].duration_minutes, std::nullopt) << "out of int32";
@@ -527,7 +527,7 @@ TEST_F(TwapParquetReaderTest, IdentifiersWalletsAndMinutesOfOtherTypes) {
   const auto ints =
       ReadAll(Write("int_types.parquet",
                     {{"twap_id", arrow::uint64(), "[18446744073709551615, 5]"},
-                     {"state_user", arrow::utf8(), R"(["0xa", "0xb"])"},
+                     {"state_user", arrow::utf8(), testing::WalletsJson("ab")},
                      {"time", arrow::utf8(), R"(["2025-11-01T00:00:00", "2025-11-01T00:00:00"])"},
                      {"state_minutes", arrow::int64(), "[2147483648, 1440]"}}));
   ASSERT_EQ(ints.rows.size(), 2u);
@@ -538,7 +538,7 @@ TEST_F(TwapParquetReaderTest, IdentifiersWalletsAndMinutesOfOtherTypes) {
   const auto floats =
       ReadAll(Write("float_id.parquet",
                     {{"twap_id", arrow::float64(), "[568722.0, 1.5]"},
-                     {"state_user", arrow::utf8(), R"(["0xa", "0xb"])"},
+                     {"state_user", arrow::utf8(), testing::WalletsJson("ab")},
                      {"time", arrow::utf8(), R"(["2025-11-01T00:00:00", "2025-11-01T00:00:00"])"},
                      {"state_minutes", arrow::int8(), "[5, -128]"}}));
   ASSERT_EQ(floats.rows.size(), 1u);
@@ -558,7 +558,7 @@ TEST_F(TwapParquetReaderTest, DictionaryEncodedColumnsAcrossRowGroups) {
   };
   std::vector<std::shared_ptr<arrow::Array>> arrays = {
       MakeArray(arrow::int64(), "[1, 2, 3, 4, 5]"),
-      MakeDictionary("[0, 1, 0, null, 1]", R"(["0xAA", "0xbb"])"),
+      MakeDictionary("[0, 1, 0, null, 1]", testing::WalletsJson("Ab")),
       MakeArray(arrow::utf8(), R"(["2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04",
                                    "2025-11-05"])"),
       MakeDictionary("[1, 1, 0, 0, null]", R"(["BTC", "@107"])"),
@@ -573,7 +573,8 @@ TEST_F(TwapParquetReaderTest, DictionaryEncodedColumnsAcrossRowGroups) {
   ASSERT_EQ(out.rows.size(), 4u);
   EXPECT_EQ(out.stats.rows_rejected, 1);
   EXPECT_EQ(out.stats.sample_rejections, std::vector<std::string>{"row 3: missing state_user"});
-  const std::vector<std::string> wallets = {"0xaa", "0xbb", "0xaa", "0xbb"};
+  const std::vector<std::string> wallets = {testing::TestWallet('a'), testing::TestWallet('b'),
+                                            testing::TestWallet('a'), testing::TestWallet('b')};
   const std::vector<std::optional<std::string>> coins = {"@107", "@107", "BTC", std::nullopt};
   const std::vector<std::string> statuses = {"activated", "finished", "finished", "finished"};
   for (size_t i = 0; i < 4; ++i) {
@@ -581,15 +582,15 @@ TEST_F(TwapParquetReaderTest, DictionaryEncodedColumnsAcrossRowGroups) {
     EXPECT_EQ(out.rows[i].asset, coins[i]) << i;
     EXPECT_EQ(out.rows[i].status, statuses[i]) << i;
   }
-  EXPECT_EQ(Json(out.rows[0].raw_payload).at("state_user"), "0xAA");
+  EXPECT_EQ(std::string(Json(out.rows[0].raw_payload).at("state_user").as_string()),
+            testing::TestWallet('A'));
 }
 
 TEST_F(TwapParquetReaderTest, RowsWithoutRequiredFieldsAreRejectedAndCounted) {
   const auto out = ReadAll(
       Write("rejects.parquet",
             {{"twap_id", arrow::utf8(), R"(["1", null, "3", "4", "5", "abc", "7", "8", "9"])"},
-             {"state_user", arrow::utf8(),
-              R"(["0xa", "0xa", null, "0xa", "0xa", "0xa", "", "0xa", "0xa"])"},
+             {"state_user", arrow::utf8(), testing::WalletsJson("aa-aaa_aa")},
              {"time", arrow::utf8(),
               R"(["2025-11-01", "2025-11-01", "2025-11-01", null, "not a time", "2025-11-01",
             "2025-11-01", "2025-11-01", "2025-11-01T25:00:00"])"}}));
@@ -607,8 +608,9 @@ TEST_F(TwapParquetReaderTest, RowsWithoutRequiredFieldsAreRejectedAndCounted) {
 }
 
 TEST_F(TwapParquetReaderTest, AFileWithoutTheRequiredColumnsRejectsEveryRow) {
-  const auto out = ReadAll(Write("no_ids.parquet", {{"state_user", arrow::utf8(), R"(["0xa"])"},
-                                                    {"time", arrow::utf8(), R"(["2025-11-01"])"}}));
+  const auto out =
+      ReadAll(Write("no_ids.parquet", {{"state_user", arrow::utf8(), testing::WalletsJson("a")},
+                                       {"time", arrow::utf8(), R"(["2025-11-01"])"}}));
   EXPECT_TRUE(out.rows.empty());
   EXPECT_EQ(out.stats.rows_read, 1);
   EXPECT_EQ(out.stats.rows_rejected, 1);
@@ -749,7 +751,7 @@ TEST_F(TwapParquetReaderTest, Date32BeyondTheUsableYearsIsRejectedNotWrapped) {
   const auto out = ReadAll(Write(
       "date32.parquet",
       {{"twap_id", arrow::int64(), "[1, 2, 3, 4, 5, 6]"},
-       {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa", "0xa", "0xa"])"},
+       {"state_user", arrow::utf8(), testing::WalletsJson("aaaaaa")},
        {"time", arrow::date32(), "[213524353, 2932896, 2932897, -719162, -719163, -2147483648]"},
        {"state_timestamp", arrow::date32(), "[0, 2147483647, 0, 0, 0, 0]"}}));
   ASSERT_EQ(out.rows.size(), 2u);
@@ -772,7 +774,7 @@ TEST_F(TwapParquetReaderTest, SecondTimestampsBeyondTheUsableYearsAreRejected) {
   const auto out =
       ReadAll(Write("ts_s.parquet",
                     {{"twap_id", arrow::int64(), "[1, 2, 3, 4, 5, 6]"},
-                     {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa", "0xa", "0xa"])"},
+                     {"state_user", arrow::utf8(), testing::WalletsJson("aaaaaa")},
                      {"time", second,
                       "[253402300799, 253402300800, -62135596800, -62135596801, 9223372036854775, "
                       "1761984902]"},
@@ -799,7 +801,7 @@ TEST_F(TwapParquetReaderTest, EpochMillisecondsBeyondTheUsableYearsAreRejected) 
   const auto out = ReadAll(
       Write("int_ms.parquet",
             {{"twap_id", arrow::int64(), "[1, 2, 3, 4, 5]"},
-             {"state_user", arrow::utf8(), R"(["0xa", "0xa", "0xa", "0xa", "0xa"])"},
+             {"state_user", arrow::utf8(), testing::WalletsJson("aaaaa")},
              {"time", arrow::int64(),
               "[253402300799999, 253402300800000, 9223372036854775807, -9223372036854775808, "
               "-62135596800000]"},

@@ -310,7 +310,8 @@ Result<Credentials> ResolveCredentials() {
   const std::string imds_note = from_imds.ok()
                                     ? "instance metadata disabled (AWS_EC2_METADATA_DISABLED)"
                                     : from_imds.status().message();
-  return Status::Permission(fmt::format(
+  // Nothing configured anywhere: a configuration error (exit status 2), not a refusal.
+  return Status::InvalidArgument(fmt::format(
       "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
       "AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE with ~/.aws/credentials; tried the "
       "environment, the shared files, container credentials (not configured) and {}",

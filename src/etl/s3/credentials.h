@@ -25,8 +25,9 @@ struct Credentials {
 //  4. EC2 instance metadata, IMDSv2 (token, role, credentials) on 169.254.169.254 or
 //     AWS_EC2_METADATA_SERVICE_ENDPOINT; skipped when AWS_EC2_METADATA_DISABLED=true; 1 s
 //     timeouts, so it fails fast off EC2.
-// Every secret found is registered with log::RegisterSecret. The error, when nothing is found,
-// names the places that were tried.
+// Every secret found is registered with log::RegisterSecret. When nothing is found the error is
+// kInvalidArgument (a configuration error) naming the places that were tried; a source that is
+// configured but fails keeps its own kind.
 [[nodiscard]] Result<Credentials> ResolveCredentials();
 
 }  // namespace hltwap::s3

@@ -310,6 +310,22 @@ def cmd_report(results_path, md_path, json_path):
     rows.append(["API peak RSS under load, VmHWM (MiB)", fmt_num(mb(g("api_vmhwm_kb")), 1),
                  "", "", "", ""])
 
+    copy_export = g("export_copy_rows_per_s")
+    n = fmt_num(g("export_fills"))
+    re_ = ratio(g("export_cli_csv_rows_per_s"), copy_export)
+    rows.append([f"hltwap export csv, one wallet's year of {n} fills (rows/s)",
+                 fmt_num(g("export_cli_csv_rows_per_s")), f"psql \\copy {fmt_num(copy_export)}",
+                 fmt_num(re_, 2), "≥ 0.50", verdict(re_, 0.5)])
+    for variant in ("csv", "awaken", "koinly"):
+        rv = ratio(g(f"export_api_{variant}_rows_per_s"), copy_export)
+        rows.append([f"GET /api/v1/export format={variant}, {fmt_num(g(f'export_api_{variant}_rows'))}"
+                     f" rows, {fmt_num(g(f'export_api_{variant}_mib'))} MiB (rows/s)",
+                     fmt_num(g(f"export_api_{variant}_rows_per_s")),
+                     f"psql \\copy {fmt_num(copy_export)}", fmt_num(rv, 2), "(info)", ""])
+    before, after = g("export_api_vmhwm_before_kb"), g("export_api_vmhwm_after_kb")
+    rows.append(["API peak RSS, VmHWM before / after the exports (MiB)",
+                 f"{fmt_num(mb(before), 1)} / {fmt_num(mb(after), 1)}", "", "", "", ""])
+
     m = g("machine", {})
     header = (f"hltwap benchmark, {g('finished_at', '?')}: {fmt_num(g('rows'))} rows in "
               f"{fmt_num(g('files'))} hourly files; {m.get('cores', '?')} cores, "

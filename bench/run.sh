@@ -16,7 +16,10 @@
 #     larger with the same row groups;
 #   - the API under wrk at several concurrencies against pgbench running the API's own SQL, for
 #     GET /api/v1/twaps and GET /api/v1/twaps/{id}/fills; /healthz as the floor; the API's peak
-#     RSS.
+#     RSS;
+#   - exports of one wallet's year of fills (BENCH_EXPORT_FILLS, made in SQL): `hltwap export`
+#     and GET /api/v1/export in each format (rows/s) against psql \copy of the same rows as CSV,
+#     and the API's peak RSS before and after.
 #
 # Scale and durations (environment):
 #   BENCH_ROWS=10000000        rows of hourly files (about 6,000 rows a day)
@@ -30,6 +33,7 @@
 #   BENCH_FILLS_ROW_GROUP=65536  rows per row group of the fills files
 #   BENCH_API_SECONDS=20       each wrk and pgbench run
 #   BENCH_HEALTHZ_SECONDS=10   each /healthz run
+#   BENCH_EXPORT_FILLS=1000000 fills of the exported wallet's year
 #   BENCH_WARMUP_SECONDS=3     wrk warm-up before the API runs
 #   BENCH_CONCURRENCY="1 16 64"
 #   BENCH_SEED=42
@@ -55,6 +59,7 @@ fills_mem_hours=${BENCH_FILLS_MEM_HOURS:-1}
 fills_row_group=${BENCH_FILLS_ROW_GROUP:-65536}
 api_seconds=${BENCH_API_SECONDS:-20}
 healthz_seconds=${BENCH_HEALTHZ_SECONDS:-10}
+export_fills=${BENCH_EXPORT_FILLS:-1000000}
 warmup_seconds=${BENCH_WARMUP_SECONDS:-3}
 concurrency=${BENCH_CONCURRENCY:-1 16 64}
 target_concurrency=64
@@ -501,6 +506,78 @@ else
   failed=1
   note "API phase skipped: $( [ "$etl_ok" = 1 ] && tail -n 1 "$work/logs/api_sql.log" || echo 'no data (the ETL failed)')"
 fi
+
+# --- exports ------------------------------------------------------------------------------------
+# One heavy wallet's year of slice fills (generated in SQL: the phase needs no ETL), exported by
+# `hltwap export` and by the API in each format, against psql \copy of the same rows as CSV.
+export_db=${db_prefix}_export
+export_wallet=0x00000000000000000000000000000000000e0e0e
+create_db "$export_db"
+log "exports: generating $export_fills fills of one wallet over 2025"
+sql "$export_db" "INSERT INTO twap_fill (twap_id, wallet, tid, time, coin, side, px, sz, fee,
+  fee_token, closed_pnl, start_position, dir, crossed, oid, hash, s3_object_key)
+  SELECT (700000 + g / 500)::text, '$export_wallet', g,
+         '2025-01-01'::timestamptz + ((g - 1) * (31536000.0 / $export_fills)) * interval '1 s',
+         CASE WHEN g % 20 = 0 THEN '@107' ELSE (ARRAY['BTC','ETH','SOL','HYPE'])[1 + g % 4] END,
+         CASE WHEN (g / 500) % 2 = 0 THEN 'B' ELSE 'A' END,
+         round((100 + (g % 977) * 1.37)::numeric, 4), round(((g % 113) + 1) * 0.00731, 5),
+         round(((g % 17) - 2) * 0.0131, 6), 'USDC', round(((g % 29) - 14) * 0.731, 6),
+         round((g % 500) * 0.01, 5),
+         CASE WHEN g % 20 = 0 THEN CASE WHEN (g / 500) % 2 = 0 THEN 'Buy' ELSE 'Sell' END
+              WHEN (g / 500) % 2 = 0 THEN 'Open Long' ELSE 'Close Long' END,
+         g % 3 <> 0, 50000000000 + g, '0x' || md5(g::text) || md5((g + 1)::text), 'bench'
+  FROM generate_series(1, $export_fills) g"
+sql "$export_db" "ANALYZE twap_fill"
+export_range=(--start 2025-01-01 --end 2025-12-31T23:59:59.999999Z)
+export_query="wallet=$export_wallet&start=2025-01-01&end=2025-12-31T23:59:59.999999Z"
+put export_fills "$export_fills"
+log "exports: psql \\copy of the fills as CSV (baseline)"
+timed export_copy psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$export_db")" -c "\\copy (SELECT
+  to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), wallet, twap_id, tid, coin,
+  side, dir, px, sz, px * sz, fee, fee_token, closed_pnl, start_position, crossed, hash, oid,
+  builder_fee FROM twap_fill WHERE wallet = '$export_wallet' ORDER BY time, tid) TO '/dev/null'
+  WITH (FORMAT csv, HEADER)"
+put export_copy_rows_per_s "$(per_second "$export_fills" "$elapsed")"
+log "exports: hltwap export --format csv"
+if timed export_cli env -C "$work" DATABASE_URL="$(db_url "$export_db")" \
+    "$hltwap" export --wallet "$export_wallet" "${export_range[@]}" --output /dev/null; then
+  put export_cli_csv_rows_per_s "$(per_second "$export_fills" "$elapsed")"
+  put export_cli_rss_kb "$rss_kb"
+else
+  failed=1
+  note "hltwap export failed: $(tail -n 2 "$work/logs/export_cli.log" | tr '\n' ' ')"
+fi
+api_port=$(free_port)
+(cd "$work" && DATABASE_URL=$(db_url "$export_db") API_HOST=127.0.0.1 API_PORT=$api_port \
+  exec "$hltwap" api) >"$work/logs/api_export.log" 2>&1 &
+api_pid=$!
+base=http://127.0.0.1:$api_port
+if wait_http "$base/healthz" "$api_pid"; then
+  put export_api_vmhwm_before_kb "$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")"
+  for variant in csv awaken koinly; do
+    extra="&format=$variant"
+    [ "$variant" = awaken ] && extra="$extra&market=perp"
+    log "exports: GET /api/v1/export?…$extra"
+    if timed "export_api_$variant" curl -fsS -o "$work/export_$variant.csv" "$base/api/v1/export?$export_query$extra"; then
+      export_rows=$(($(wc -l <"$work/export_$variant.csv") - 1))
+      put "export_api_${variant}_rows" "$export_rows"
+      put "export_api_${variant}_rows_per_s" "$(per_second "$export_rows" "$elapsed")"
+      put "export_api_${variant}_mib" "$(($(stat -c %s "$work/export_$variant.csv") / 1048576))"
+    else
+      failed=1
+      note "GET /api/v1/export ($variant) failed"
+    fi
+    rm -f "$work/export_$variant.csv"
+  done
+  put export_api_vmhwm_after_kb "$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")"
+else
+  failed=1
+  note "the API did not start on the export database"
+fi
+kill "$api_pid" 2>/dev/null || true
+wait "$api_pid" 2>/dev/null || true
+api_pid=
+drop_db "$export_db"
 
 # --- report -------------------------------------------------------------------------------------
 put total_seconds "$(($(date +%s) - started_at))"

@@ -61,6 +61,8 @@ demo: the API is serving the sample data at $base  (Ctrl-C stops it)
   curl -s '$base/api/v1/twaps/568722/fills'
   curl -s '$base/api/v1/wallets/0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4/summary?start=2025-11-01&end=2025-11-04'
   curl -s '$base/api/v1/coverage'
+  curl -s '$base/api/v1/export?wallet=0x1f9840a85d5af5bf1d1762f925bdaddc4201f984&start=2025-11-01&end=2025-11-04&format=awaken'
+  curl -OJ '$base/api/v1/export?wallet=0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4&start=2025-11-01&end=2025-11-04&format=koinly'
   open $base/docs for the interactive documentation
 
 MSG

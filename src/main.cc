@@ -1,8 +1,10 @@
-// hltwap: Hyperliquid TWAP data service. One program, four subcommands: db, etl, api, coverage.
+// hltwap: Hyperliquid TWAP data service. One program, five subcommands: db, etl, api, coverage,
+// export.
 #include <CLI/CLI.hpp>
 
 #include "api/api_command.h"
 #include "api/coverage_command.h"
+#include "api/export_command.h"
 #include "common/command.h"
 #include "common/config.h"
 #include "db/db_command.h"
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
   hltwap::AddEtlCommand(app, exit_code);
   hltwap::AddApiCommand(app, exit_code);
   hltwap::AddCoverageCommand(app, exit_code);
+  hltwap::AddExportCommand(app, exit_code);
 
   // The .env file must be read before any subcommand runs, and subcommands run during parsing.
   app.parse_complete_callback([&env_file] {

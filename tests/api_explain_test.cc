@@ -163,6 +163,35 @@ TEST_F(ApiExplain, GenericPlansUseTheIndexes) {
   }
 }
 
+TEST_F(ApiExplain, ExportCursorsReadOneWalletsIndexRange) {
+  auto conn = db_->Connect();
+  const char* wallet = "0x00000000000000000000000000000000000004d2";
+  const std::vector<PgParam> base = {wallet, "2025-01-01T00:00:00Z", "2025-12-31T00:00:00Z",
+                                     std::nullopt};
+  std::vector<PgParam> with_market = base;
+  with_market.push_back(std::nullopt);
+  struct Export {
+    std::string_view sql;
+    const std::vector<PgParam>& params;
+    std::string_view index;
+  };
+  const std::vector<Export> exports = {
+      {api::sql::kExportFillsCsv, with_market, "twap_fill_wallet_time_idx"},
+      {api::sql::kExportKoinly, with_market, "twap_fill_wallet_time_idx"},
+      {api::sql::kExportAwakenPerp, base, "twap_fill_wallet_time_idx"},
+      {api::sql::kExportAwakenSpot, base, "twap_fill_wallet_time_idx"},
+      {api::sql::kExportMarkets, base, "twap_fill_wallet_time_idx"},
+      {api::sql::kExportTwapsCsv, with_market, "twap_status_wallet_ts_idx"},
+  };
+  ASSERT_TRUE(conn.Exec("BEGIN").ok());
+  for (const auto& e : exports) {
+    const std::string plan = PlanText(conn.Query("EXPLAIN " + std::string(e.sql), e.params));
+    EXPECT_NE(plan.find(e.index), std::string::npos) << e.sql << "\n" << plan;
+    EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << e.sql << "\n" << plan;
+  }
+  ASSERT_TRUE(conn.Exec("ROLLBACK").ok());
+}
+
 TEST_F(ApiExplain, HealthQueryReadsOneIndexEntryOfTheIngestLog) {
   auto conn = db_->Connect();
   const std::string plan = PlanText(conn.Query("EXPLAIN " + std::string(api::sql::kLastIngested)));

@@ -111,11 +111,11 @@ class ApiHostile : public ApiSuite {
 
 TEST_F(ApiHostile, EveryQueryParameterOfEveryEndpoint) {
   // The hostile value replaces one parameter of a valid query, or joins it.
-  auto twaps = [](const std::string& param, const std::string& value) {
+  auto windowed = [](const std::string& path, const std::string& param, const std::string& value) {
     std::map<std::string, std::string> query = {
         {"wallet", kAlice}, {"start", "2025-11-01"}, {"end", "2025-11-04"}};
     query[param] = value;
-    std::string target = "/api/v1/twaps?";
+    std::string target = path + "?";
     for (const auto& [name, v] : query) target += name + "=" + v + "&";
     target.pop_back();
     return target;
@@ -124,7 +124,10 @@ TEST_F(ApiHostile, EveryQueryParameterOfEveryEndpoint) {
   for (const auto& value : HostileValues()) {
     for (const char* param :
          {"wallet", "start", "end", "asset", "limit", "cursor", "latest_per_twap"}) {
-      targets.push_back(twaps(param, value));
+      targets.push_back(windowed("/api/v1/twaps", param, value));
+    }
+    for (const char* param : {"wallet", "start", "end", "format", "level", "asset", "market"}) {
+      targets.push_back(windowed("/api/v1/export", param, value));
     }
     for (const char* param : {"limit", "cursor"}) {
       targets.push_back("/api/v1/twaps/568722/fills?" + std::string(param) + "=" + value);

@@ -16,7 +16,7 @@ ProcessResult Hltwap(const std::vector<std::string>& args, const EnvOverrides& e
 TEST(Cli, HelpDescribesEverySubcommandAndOption) {
   auto top = Hltwap({"--help"});
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* word : {"db", "etl", "api", "coverage", "--env-file", "--version"}) {
+  for (const char* word : {"db", "etl", "api", "coverage", "export", "--env-file", "--version"}) {
     EXPECT_NE(top.out.find(word), std::string::npos) << word;
   }
   auto init = Hltwap({"db", "init", "--help"});
@@ -25,6 +25,7 @@ TEST(Cli, HelpDescribesEverySubcommandAndOption) {
   EXPECT_EQ(Hltwap({"etl", "--help"}).exit_code, 0);
   EXPECT_EQ(Hltwap({"api", "--help"}).exit_code, 0);
   EXPECT_EQ(Hltwap({"coverage", "--help"}).exit_code, 0);
+  EXPECT_EQ(Hltwap({"export", "--help"}).exit_code, 0);
 }
 
 TEST(Cli, UnknownSubcommandIsAUsageError) {

@@ -81,8 +81,8 @@ void AddApiCommand(CLI::App& app, int& exit_code) {
   auto* api = app.add_subcommand(
       "api",
       "Serve the HTTP JSON API (GET /api/v1/twaps, /api/v1/twaps/{twap_id}, "
-      "/api/v1/wallets/{wallet}/summary, /api/v1/coverage, /healthz, /metrics, /openapi.json, "
-      "/docs) and the explorer page at /");
+      "/api/v1/wallets/{wallet}/summary, /api/v1/coverage, /api/v1/export, /healthz, /metrics, "
+      "/openapi.json, /docs) and the explorer page at /");
   auto flags = std::make_shared<ApiFlags>();
   api->add_option("--host", flags->host, "Address to listen on (default: API_HOST, else 0.0.0.0)");
   api->add_option("--port", flags->port, "Port to listen on (default: API_PORT, else 8000)")

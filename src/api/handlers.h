@@ -14,6 +14,11 @@
 
 namespace hltwap::api {
 
+// 503 while the database cannot be reached (or no connection is free in time); any other
+// failure is a 500 that says nothing about its cause (the log line has it, masked). `what`
+// names the endpoint in the log.
+Response DatabaseFailure(const Status& status, std::string_view what);
+
 // GET /api/v1/twaps
 Response HandleListTwaps(PgCluster& cluster, const QueryParams& params);
 // GET /api/v1/twaps/{twap_id}

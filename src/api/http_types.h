@@ -3,10 +3,13 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/status.h"
 
 namespace hltwap::api {
 
@@ -15,12 +18,25 @@ using Request = http::request<http::string_body>;
 
 inline constexpr std::string_view kJson = "application/json";
 
+// A body made piece by piece (an export). The session pulls each piece and sends it as one HTTP
+// chunk, so memory stays bounded by a piece, not the body. Next() runs on the session's thread
+// and may wait on the database; every such wait is bounded.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // Replaces `piece` with the next bytes; false when the body is complete. An error leaves the
+  // body incomplete: the session then ends the connection without the final chunk.
+  virtual Result<bool> Next(std::string& piece) = 0;
+};
+
 struct Response {
   unsigned status = 200;
   std::string content_type = std::string(kJson);
   std::string body;
   // Long-lived bytes (a Swagger UI file) sent instead of `body` without copying.
   std::string_view static_body;
+  // When set, the body comes from here in chunks (Transfer-Encoding: chunked) instead.
+  std::shared_ptr<BodySource> stream;
   std::vector<std::pair<std::string, std::string>> headers;
   // The route template for metrics and the access log ("/api/v1/twaps/{twap_id}").
   std::string_view route;

@@ -22,6 +22,7 @@ constexpr std::string_view kOpenApiJson = R"json(
     {"name": "twaps", "description": "TWAP orders, their status rows and their fills"},
     {"name": "wallets", "description": "A wallet's totals"},
     {"name": "coverage", "description": "Which data hours are ingested, which are missing, which objects failed"},
+    {"name": "exports", "description": "Files for tax platforms and accountants"},
     {"name": "operations", "description": "Health, metrics and documentation"}
   ],
   "paths": {
@@ -128,6 +129,39 @@ constexpr std::string_view kOpenApiJson = R"json(
         ],
         "responses": {
           "200": {"description": "The coverage of each dataset.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coverage"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+          "413": {"$ref": "#/components/responses/ContentTooLarge"},
+          "422": {"$ref": "#/components/responses/ValidationError"},
+          "431": {"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"},
+          "503": {"$ref": "#/components/responses/DatabaseUnavailable"}
+        }
+      }
+    },
+    "/api/v1/export": {
+      "get": {
+        "tags": ["exports"],
+        "operationId": "export",
+        "summary": "A wallet's fills or TWAPs in a time range as one CSV file (csv, Awaken, Koinly)",
+        "description": "One file per wallet and window, streamed (chunked transfer encoding) from one database snapshot. RFC 4180 CSV: comma-separated, CRLF line ends, a field quoted when it holds a comma, a double quote, CR or LF; a field starting with `=`, `+`, `-`, `@`, tab or CR that is not a number is written as text with a leading apostrophe (no spreadsheet formulas). Empty fields are nulls. An empty window gives the header alone.\n\n- `format=csv`, `level=fill` (default): one row per slice fill in the window by (time, tid, twap_id). Columns: `time, wallet, twap_id, tid, coin, market, side, dir, px, sz, notional, fee, fee_token, closed_pnl, start_position, crossed, hash, oid, builder_fee, twap_status, twap_size_requested` (the TWAP's latest status row; empty without one). Decimals exactly as PostgreSQL prints NUMERIC, times ISO-8601 UTC with microseconds.\n- `format=csv`, `level=twap`: one row per TWAP with a status row in the window (its latest there), by (latest_ts, twap_id). Columns: `twap_id, wallet, asset, market, side, status, latest_ts, created_at, duration_minutes, size_requested, size_executed, notional_executed, fill_count, fill_size, fill_notional, fill_avg_px, fill_fee, fill_fee_token, fill_fees_by_token, fill_closed_pnl, first_fill_time, last_fill_time, size_matches_executed` (the fills summary of every stored fill of the TWAP, as `fills_summary`).\n- `format=awaken`: Awaken's perpetuals CSV `Date,Asset,Amount,Fee,P&L,Payment Token,Notes,Transaction Hash,Tag` for perpetual fills, or Awaken's standard trade CSV `Date,Received Quantity,Received Currency,Received Fiat Amount,Sent Quantity,Sent Currency,Sent Fiat Amount,Fee Amount,Fee Currency,Transaction Hash,Notes,Tag` for spot fills (coins `@N` or `BASE/QUOTE`). Dates `MM/DD/YYYY HH:MM:SS` UTC; amounts rounded to 8 decimal places half away from zero, never negative but P&L; a rebate is Fee 0 and named in Notes; Tag `open_position` / `close_position` from the fill's `dir`. A window with both perpetual and spot fills needs `asset` or `market` (422 otherwise).\n- `format=koinly`: Koinly's universal CSV `Date,Sent Amount,Sent Currency,Received Amount,Received Currency,Fee Amount,Fee Currency,Net Worth Amount,Net Worth Currency,Label,Description,TxHash`, dates `YYYY-MM-DD HH:MM:SS UTC`. Spot fills are trades; perpetual fills are realized P&L net of the fee, labelled `realized gain`.\n\nThe CLI `hltwap export` writes the same bytes. A database failure after the first byte ends the connection without the final chunk: the client sees an incomplete transfer, never a complete-looking truncated file.",
+        "parameters": [
+          {"name": "wallet", "in": "query", "required": true, "description": "Wallet address (matched case-insensitively: it is lowercased).", "schema": {"type": "string", "minLength": 1, "title": "Wallet"}, "example": "0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4"},
+          {"name": "start", "in": "query", "required": true, "description": "Window start, inclusive (fill time; for level=twap the status row time). Same forms as on /api/v1/twaps.", "schema": {"type": "string", "format": "date-time", "title": "Start"}, "example": "2025-01-01T00:00:00Z"},
+          {"name": "end", "in": "query", "required": true, "description": "Window end, inclusive; not earlier than `start`.", "schema": {"type": "string", "format": "date-time", "title": "End"}, "example": "2025-12-31T23:59:59.999999Z"},
+          {"name": "format", "in": "query", "required": false, "description": "`csv`: every column; `awaken`: Awaken Tax; `koinly`: Koinly's universal format.", "schema": {"type": "string", "enum": ["csv", "awaken", "koinly"], "default": "csv", "title": "Format"}},
+          {"name": "level", "in": "query", "required": false, "description": "`fill`: one row per slice fill; `twap`: one row per TWAP (format=csv only).", "schema": {"type": "string", "enum": ["fill", "twap"], "default": "fill", "title": "Level"}},
+          {"name": "asset", "in": "query", "required": false, "description": "Only this coin (exact match, e.g. `BTC`, `xyz:NVDA`, `@107`); empty means every coin, as if absent.", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Asset"}},
+          {"name": "market", "in": "query", "required": false, "description": "Only perpetual or only spot fills (spot coins are `@N` or `BASE/QUOTE`); empty means both, as if absent.", "schema": {"anyOf": [{"type": "string", "enum": ["perp", "spot", ""]}, {"type": "null"}], "title": "Market"}}
+        ],
+        "responses": {
+          "200": {
+            "description": "The CSV file, streamed with chunked transfer encoding.",
+            "headers": {
+              "Content-Disposition": {"description": "`attachment; filename=\"hltwap-<wallet>-<start>-<end>-<layout>.csv\"`: times as `20250101T000000Z`, layout `csv`, `csv-twap`, `awaken-perp`, `awaken-spot` or `koinly`; only letters and digits of the wallet (others become `_`).", "schema": {"type": "string"}},
+              "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}}
+            },
+            "content": {"text/csv": {"schema": {"type": "string"}, "example": "Date,Asset,Amount,Fee,P&L,Payment Token,Notes,Transaction Hash,Tag\r\n11/02/2025 02:07:02,BTC,0.0004,0.019461,1.2456,USDC,TWAP 568760 sell Close Long,0x0000000000000000000000000000000000000000000000000000000000000000,close_position\r\n"}}
+          },
           "400": {"$ref": "#/components/responses/BadRequest"},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},

@@ -89,14 +89,6 @@ std::string TimeProblem(std::string_view t) {
   return "invalid datetime";
 }
 
-// The value of an optional parameter, or nullptr when it is absent or empty: an empty value is
-// an absent one (docs/design.md, API contract), so `asset=` matches every asset and `cursor=`
-// asks for the first page.
-const std::string* OptionalParam(const QueryParams& params, std::string_view name) {
-  const auto it = params.find(name);
-  return it == params.end() || it->second.empty() ? nullptr : &it->second;
-}
-
 ValidationIssue InvalidCursorIssue(const std::string& text) {
   return {"value_error", QueryLoc("cursor"),
           "Value error, invalid cursor: pass the next_cursor of a previous response", text,
@@ -104,6 +96,11 @@ ValidationIssue InvalidCursorIssue(const std::string& text) {
 }
 
 }  // namespace
+
+const std::string* OptionalParam(const QueryParams& params, std::string_view name) {
+  const auto it = params.find(name);
+  return it == params.end() || it->second.empty() ? nullptr : &it->second;
+}
 
 std::optional<int64_t> ParseDateTimeParam(std::string_view name, const std::string& text,
                                           std::vector<ValidationIssue>& issues) {
@@ -175,8 +172,7 @@ std::optional<int64_t> ParseIntParam(std::string_view name, const std::string& t
   return value;
 }
 
-std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const QueryParams& params) {
-  std::vector<ValidationIssue> issues;
+WalletWindow ParseWalletWindow(const QueryParams& params, std::vector<ValidationIssue>& issues) {
   const auto get = [&](std::string_view name) -> const std::string* {
     const auto it = params.find(name);
     return it == params.end() ? nullptr : &it->second;
@@ -184,27 +180,46 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
   const auto missing = [&](std::string_view name) {
     issues.push_back({"missing", QueryLoc(name), "Field required", std::nullopt, ""});
   };
-
-  TwapsQuery q;
+  WalletWindow w;
   if (const auto* wallet = get("wallet"); wallet == nullptr) {
     missing("wallet");
   } else if (wallet->empty()) {
     issues.push_back({"string_too_short", QueryLoc("wallet"),
                       "String should have at least 1 character", *wallet, R"({"min_length":1})"});
   } else {
-    q.wallet = NormalizeWallet(*wallet);
+    w.wallet = NormalizeWallet(*wallet);
   }
-  std::optional<int64_t> start, end;
   if (const auto* text = get("start"); text == nullptr) {
     missing("start");
   } else {
-    start = ParseDateTimeParam("start", *text, issues);
+    w.start = ParseDateTimeParam("start", *text, issues);
   }
   if (const auto* text = get("end"); text == nullptr) {
     missing("end");
   } else {
-    end = ParseDateTimeParam("end", *text, issues);
+    w.end = ParseDateTimeParam("end", *text, issues);
   }
+  return w;
+}
+
+bool CheckWindowOrder(const QueryParams& params, const WalletWindow& window,
+                      std::vector<ValidationIssue>& issues) {
+  if (*window.start <= *window.end) return true;
+  issues.push_back({"value_error", QueryLoc("end"),
+                    "Value error, end must not be earlier than start", params.find("end")->second,
+                    R"({"error":{}})"});
+  return false;
+}
+
+std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const QueryParams& params) {
+  std::vector<ValidationIssue> issues;
+  const auto get = [&](std::string_view name) -> const std::string* {
+    const auto it = params.find(name);
+    return it == params.end() ? nullptr : &it->second;
+  };
+
+  TwapsQuery q;
+  const WalletWindow window = ParseWalletWindow(params, issues);
   if (const auto* asset = OptionalParam(params, "asset")) q.asset = *asset;
   if (const auto* text = get("latest_per_twap")) {
     q.latest_per_twap = ParseBoolParam("latest_per_twap", *text, issues).value_or(true);
@@ -218,14 +233,10 @@ std::variant<TwapsQuery, std::vector<ValidationIssue>> ParseTwapsQuery(const Que
     if (!q.cursor) issues.push_back(InvalidCursorIssue(*text));
   }
   if (!issues.empty()) return issues;
-  if (*start > *end) {
-    issues.push_back({"value_error", QueryLoc("end"),
-                      "Value error, end must not be earlier than start", *get("end"),
-                      R"({"error":{}})"});
-    return issues;
-  }
-  q.start_micros = *start;
-  q.end_micros = *end;
+  if (!CheckWindowOrder(params, window, issues)) return issues;
+  q.wallet = window.wallet;
+  q.start_micros = *window.start;
+  q.end_micros = *window.end;
   return q;
 }
 

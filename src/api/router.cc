@@ -6,6 +6,7 @@
 #include "api/coverage_handler.h"
 #include "api/errors.h"
 #include "api/explorer.h"
+#include "api/export_handler.h"
 #include "api/handlers.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
@@ -27,6 +28,7 @@ constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
 constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
 constexpr std::string_view kRouteExplorerTwap = "/twap/{twap_id}";
 constexpr std::string_view kRouteExplorerAsset = "/web/{asset}";
+constexpr std::string_view kRouteExport = "/api/v1/export";
 constexpr std::string_view kFillsSuffix = "/fills";
 constexpr std::string_view kRouteWallets = "/api/v1/wallets";
 constexpr std::string_view kRouteWalletSummary = "/api/v1/wallets/{wallet}/summary";
@@ -48,6 +50,7 @@ enum class Endpoint {
   kTwapFills,
   kWalletSummary,
   kCoverage,
+  kExport,
   kExplorerTwap,
   kExplorerAsset,
 };
@@ -65,6 +68,7 @@ std::optional<Match> MatchPath(std::string_view path) {
       {kRouteIndex, Endpoint::kIndex},     {kRouteDocs, Endpoint::kDocs},
       {kRouteOpenApi, Endpoint::kOpenApi}, {kRouteHealth, Endpoint::kHealth},
       {kRouteMetrics, Endpoint::kMetrics}, {kRouteTwaps, Endpoint::kTwaps},
+      {kRouteExport, Endpoint::kExport},
   };
   for (const auto& [route, endpoint] : kExact) {
     if (path == route) return Match{endpoint, route, {}};
@@ -139,7 +143,8 @@ Router::Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
       assets_(assets),
       explorer_(explorer),
       options_(std::move(options)),
-      openapi_json_(OpenApiDocument(options_.version)) {}
+      openapi_json_(OpenApiDocument(options_.version)),
+      export_slots_(std::max<size_t>(1, cluster.primary_pool().options().max_size / 2)) {}
 
 bool Router::OriginAllowed(const Request& request) const {
   const auto origin = request.find(http::field::origin);
@@ -265,6 +270,9 @@ Response Router::Route(const Request& request) const {
       break;
     case Endpoint::kCoverage:
       r = HandleCoverage(cluster_, options_.coverage_datasets, Params(*target));
+      break;
+    case Endpoint::kExport:
+      r = HandleExport(cluster_.primary_pool(), export_slots_, Params(*target));
       break;
   }
   r.route = match->route;

@@ -9,6 +9,7 @@
 #include "api/coverage.h"
 #include "api/docs.h"
 #include "api/explorer.h"
+#include "api/export.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "db/cluster.h"
@@ -44,6 +45,8 @@ class Router {
   const ExplorerAssets& explorer_;
   const RouterOptions options_;
   const std::string openapi_json_;
+  // Half the pool (at least one) may stream exports; the rest stays for the JSON endpoints.
+  mutable ExportSlots export_slots_;
 };
 
 }  // namespace hltwap::api

@@ -5,7 +5,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <optional>
@@ -198,8 +202,11 @@ asio::awaitable<void> Session::Close() {
 
 asio::awaitable<bool> Session::Send(Response response, const Request* request, bool keep_alive,
                                     Clock::time_point started) {
-  const std::string_view payload = response.payload();
   const bool head = request != nullptr && request->method() == beast::http::verb::head;
+  if (response.stream && request != nullptr && !head) {
+    co_return co_await SendChunked(std::move(response), *request, keep_alive, started);
+  }
+  const std::string_view payload = response.payload();
   beast::http::response<beast::http::span_body<const char>> message;
   message.version(request != nullptr ? request->version() : 11);
   message.result(response.status);
@@ -223,6 +230,83 @@ asio::awaitable<bool> Session::Send(Response response, const Request* request, b
             request != nullptr ? LoggedPath(request->target()) : "-", response.status,
             head ? 0 : payload.size(), seconds * 1000, peer_);
   co_return !ec;
+}
+
+asio::awaitable<bool> Session::SendChunked(Response response, const Request& request,
+                                           bool keep_alive, Clock::time_point started) {
+  beast::http::response<beast::http::empty_body> header;
+  header.version(request.version());
+  header.result(response.status);
+  header.set(beast::http::field::server, "hltwap");
+  header.set(beast::http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) header.insert(name, value);
+  header.keep_alive(keep_alive);
+  header.chunked(true);
+
+  const std::string_view method = beast::http::to_string(request.method());
+  const std::string_view path = LoggedPath(request.target());
+  metrics_.RecordRequest(method, response.route, response.status,
+                         std::chrono::duration<double>(Clock::now() - started).count());
+  beast::http::response_serializer<beast::http::empty_body> serializer(header);
+  stream_.expires_after(limits_.write_timeout);
+  auto [ec, n] = co_await beast::http::async_write_header(stream_, serializer, kNoThrow);
+  size_t sent = 0;
+  std::string piece;
+  bool complete = false;
+  std::string failure;
+  while (!ec) {
+    // The next piece may wait on PostgreSQL: a database thread makes it, as for any handler.
+    Result<bool> more = false;
+    co_await asio::co_spawn(
+        database_,
+        [&]() -> asio::awaitable<void> {
+          try {
+            more = response.stream->Next(piece);
+          } catch (const std::exception& e) {
+            more = Status::Internal(e.what());
+          }
+          co_return;
+        },
+        asio::use_awaitable);
+    if (!more.ok()) {
+      failure = more.status().message();
+      break;
+    }
+    // Each chunk gets the write timeout afresh: a client that reads is never cut off for the
+    // size of the file, one that stops reading is.
+    if (!*more) {
+      stream_.expires_after(limits_.write_timeout);
+      std::tie(ec, n) =
+          co_await asio::async_write(stream_, beast::http::make_chunk_last(), kNoThrow);
+      complete = !ec;
+      break;
+    }
+    if (piece.empty()) continue;
+    stream_.expires_after(limits_.write_timeout);
+    std::tie(ec, n) =
+        co_await asio::async_write(stream_, beast::http::make_chunk(asio::buffer(piece)), kNoThrow);
+    if (!ec) sent += piece.size();
+  }
+  // The source ends its transaction (on a database thread) and gives its connection back
+  // before this connection lingers.
+  co_await asio::co_spawn(
+      database_,
+      [&]() -> asio::awaitable<void> {
+        response.stream.reset();
+        co_return;
+      },
+      asio::use_awaitable);
+  const double ms = std::chrono::duration<double>(Clock::now() - started).count() * 1000;
+  if (!failure.empty()) {
+    log::Error("{} {} {} {}: body aborted after {}B: {}", method, path, response.status, peer_,
+               sent, failure);
+  } else if (ec) {
+    log::Info("{} {} {} {}B {:.1f}ms {} (client stopped reading: {})", method, path,
+              response.status, sent, ms, peer_, ec.message());
+  } else {
+    log::Info("{} {} {} {}B {:.1f}ms {}", method, path, response.status, sent, ms, peer_);
+  }
+  co_return complete;
 }
 
 }  // namespace hltwap::api

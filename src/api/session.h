@@ -53,6 +53,12 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   boost::asio::awaitable<bool> Send(Response response, const Request* request, bool keep_alive,
                                     std::chrono::steady_clock::time_point started);
+  // A response whose body comes from a BodySource, in chunks; false when the connection must end
+  // (a failed write, or a source that failed: then without the final chunk, so the client sees
+  // an incomplete body, never a complete-looking truncated one).
+  boost::asio::awaitable<bool> SendChunked(Response response, const Request& request,
+                                           bool keep_alive,
+                                           std::chrono::steady_clock::time_point started);
   boost::asio::awaitable<void> Close();
   boost::asio::awaitable<Response> Handle(const Request& request);
 

@@ -83,6 +83,10 @@ PgCluster::PgCluster(PgClusterOptions options) : options_(std::move(options)) {
   if (!standbys_.empty()) checker_ = std::thread([this] { CheckLoop(); });
 }
 
+PgPool& PgCluster::primary_pool() {
+  return primary_->pool;
+}
+
 PgCluster::~PgCluster() {
   {
     std::lock_guard lock(stop_mutex_);

@@ -65,6 +65,10 @@ class PgCluster {
       std::string_view statement, const std::vector<PgParam>& params,
       std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
+  // The primary's pool, for work that holds one connection in one snapshot for a while (an
+  // export's cursor): a long read on a standby may be cancelled by replay, mid-way.
+  PgPool& primary_pool();
+
   // The primary first, then the standbys in DATABASE_READ_URLS order.
   std::vector<DbTargetState> States() const;
   PgPoolStats PrimaryPoolStats() const;

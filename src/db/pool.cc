@@ -199,4 +199,13 @@ Result<PgResult> PgPool::Lease::ExecPrepared(const std::string& name,
   });
 }
 
+Result<PgResult> PgPool::Lease::Exec(const std::string& sql, const std::vector<PgParam>& params) {
+  const PgParamArray values(params);
+  const auto deadline = Clock::now() + pool_->options_.statement_timeout + kClientDeadlineGrace;
+  return SendAndWait(*conn_, deadline, [&](PGconn* c) {
+    return PQsendQueryParams(c, sql.c_str(), values.size(), nullptr, values.values(), nullptr,
+                             nullptr, 0);
+  });
+}
+
 }  // namespace hltwap

@@ -67,6 +67,10 @@ class PgPool {
     [[nodiscard]] Result<PgResult> ExecPrepared(
         const std::string& name, const std::vector<PgParam>& params,
         std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+    // Runs a statement the pool did not prepare (a transaction command, a cursor's DECLARE or
+    // FETCH), with the same bound and error kinds as ExecPrepared.
+    [[nodiscard]] Result<PgResult> Exec(const std::string& sql,
+                                        const std::vector<PgParam>& params = {});
     // True when the connection served an earlier lease (so it may have gone stale meanwhile).
     bool reused() const { return reused_; }
 

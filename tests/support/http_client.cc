@@ -130,9 +130,13 @@ bool RawConnection::Send(std::string_view bytes) {
 }
 
 std::string RawConnection::ReadUntilClosed(std::chrono::milliseconds timeout) {
+  return ReadAtLeast(std::string::npos, timeout);
+}
+
+std::string RawConnection::ReadAtLeast(size_t bytes, std::chrono::milliseconds timeout) {
   std::string out;
   const auto deadline = Clock::now() + timeout;
-  while (!closed_) {
+  while (!closed_ && out.size() < bytes) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) break;

@@ -70,6 +70,9 @@ class RawConnection {
   bool Send(std::string_view bytes);
   // Everything received until the server closes the connection or `timeout` passes.
   std::string ReadUntilClosed(std::chrono::milliseconds timeout);
+  // Reads until at least `bytes` bytes arrived, the server closed the connection or `timeout`
+  // passed; returns what arrived.
+  std::string ReadAtLeast(size_t bytes, std::chrono::milliseconds timeout);
   // Whether the server closed the connection within `timeout` (EOF or reset).
   bool WaitForClose(std::chrono::milliseconds timeout);
 

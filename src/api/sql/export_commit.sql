@@ -1,0 +1,2 @@
+-- Ends an export's read-only transaction, closing its cursor.
+COMMIT

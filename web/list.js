@@ -1,6 +1,6 @@
 // The list view (/): a wallet's TWAPs in a range, paged with the API's next_cursor, the range's
 // data coverage and its exports. The query lives in the URL, so a view can be linked to.
-import { ApiError, download, getJson, pageUrl } from "./api.js";
+import { download, getJson, pageUrl } from "./api.js";
 import { $, duration, el, fees, fillRows, setError, setMessage, show, sideName, time } from "./dom.js";
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -179,10 +179,7 @@ class ListView {
       );
       body.dataset.state = "ready";
     } catch (error) {
-      const text = error instanceof ApiError && error.status === 404 && error.message === "Not Found"
-        ? "This server does not report coverage."
-        : `Coverage could not be read: ${error.message}`;
-      body.replaceChildren(el("p", { text }));
+      body.replaceChildren(el("p", { class: "error-text", text: `Coverage could not be read: ${error.message}` }));
       body.dataset.state = "error";
     }
   }
@@ -251,11 +248,8 @@ class ListView {
       setMessage(message, `Downloaded ${file.name} (${file.size} bytes).`);
       message.dataset.state = "done";
     } catch (error) {
-      const text = error instanceof ApiError && error.status === 404 && error.message === "Not Found"
-        ? "This server does not offer exports."
-        : error.message;
       message.classList.add("error-text");
-      setMessage(message, `Export failed: ${text}`);
+      setMessage(message, `Export failed: ${error.message}`);
       message.dataset.state = "error";
     } finally {
       for (const b of buttons) b.disabled = false;

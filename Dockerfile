@@ -24,7 +24,9 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHLTWAP_BUILD_TEST
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && mkdir -p /out/bin /out/share/hltwap \
  && cp /build/hltwap /out/bin/ \
- && cp -r node_modules/swagger-ui-dist /out/share/hltwap/ \
+ && cp -r node_modules/swagger-ui-dist web /out/share/hltwap/ \
+ && mkdir -p /out/share/hltwap/uplot \
+ && cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css /out/share/hltwap/uplot/ \
  && cp tests/data/sample_twap.parquet tests/data/sample_fills.parquet /out/share/hltwap/ \
  && ldd /build/hltwap | awk '/=>/ {n = split($3, p, "/"); print "*/" p[n-1] "/" p[n]}' \
       | xargs dpkg -S | cut -d: -f1 | sort -u > /out/runtime-packages.txt
@@ -43,6 +45,8 @@ RUN mapfile -t runtime_packages </tmp/runtime-packages.txt \
 COPY --from=build /out/bin/hltwap /usr/local/bin/hltwap
 COPY --from=build /out/share/hltwap /usr/share/hltwap
 ENV HLTWAP_ASSETS_DIR=/usr/share/hltwap/swagger-ui-dist \
+    HLTWAP_WEB_DIR=/usr/share/hltwap/web \
+    HLTWAP_UPLOT_DIR=/usr/share/hltwap/uplot \
     API_HOST=0.0.0.0 \
     API_PORT=8000
 # Numeric, so that a runtime enforcing a non-root user can check it.

@@ -50,6 +50,8 @@ done
 
 cat <<MSG
 
+demo: the explorer: $base/?wallet=0x8c2a5f3e1b7d4c6a9e0f1d2c3b4a5968778695a4&start=2025-11-01&end=2025-11-04
+
 demo: the API is serving the sample data at $base  (Ctrl-C stops it)
 
   curl -s '$base/healthz'

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev
   clang-format clang-tidy shellcheck systemd
   python3 python3-venv nodejs npm
+  chromium chromium-driver
   wrk
 )
 

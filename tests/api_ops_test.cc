@@ -166,7 +166,7 @@ TEST_F(ApiOps, DocsAreServedFromLocalFiles) {
   ASSERT_EQ(docs.status, 200);
   EXPECT_EQ(docs.Header("content-type"), "text/html; charset=utf-8");
   EXPECT_NE(docs.body.find("docs/swagger-ui-bundle.js"), std::string::npos);
-  EXPECT_NE(docs.body.find("openapi.json"), std::string::npos);
+  EXPECT_NE(docs.body.find("src=\"web/docs.js\""), std::string::npos);
   EXPECT_EQ(docs.body.find("http://"), std::string::npos) << "no external links: " << docs.body;
   EXPECT_EQ(docs.body.find("https://"), std::string::npos) << "no external links: " << docs.body;
   const std::pair<const char*, const char*> assets[] = {
@@ -188,10 +188,17 @@ TEST_F(ApiOps, DocsAreServedFromLocalFiles) {
     EXPECT_EQ(HttpGet(server.port(), other).status, 404) << other;
   }
 
+  // Swagger UI's start script is the explorer's file web/docs.js (no inline script on /docs).
+  const auto init = HttpGet(server.port(), "/web/docs.js");
+  EXPECT_EQ(init.status, 200);
+  EXPECT_TRUE(init.body == ReadFile(SourceDir() + "/web/docs.js"));
+  EXPECT_NE(init.body.find("url: \"openapi.json\""), std::string::npos);
+
+  // The explorer at /, its footer linking to the rest.
   const auto index = HttpGet(server.port(), "/");
   EXPECT_EQ(index.status, 200);
-  for (const char* link : {"href=\"docs\"", "href=\"openapi.json\"", "href=\"healthz\"",
-                           "href=\"metrics\"", "api/v1/twaps?wallet="}) {
+  for (const char* link : {"href=\"./docs\"", "href=\"./openapi.json\"", "href=\"./healthz\"",
+                           "href=\"./metrics\"", "src=\"./web/explorer.js\""}) {
     EXPECT_NE(index.body.find(link), std::string::npos) << link;
   }
 
@@ -213,6 +220,29 @@ TEST_F(ApiOps, AssetsDirectoryComesFromTheEnvironment) {
   EXPECT_EQ(css.body, "body{}");
   EXPECT_EQ(HttpGet(server.port(), "/docs/swagger-ui-bundle.js").status, 404);
   EXPECT_NE(server.Log().find("Swagger UI files are missing"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(ApiOps, ExplorerDirectoriesComeFromTheEnvironment) {
+  const std::string dir = ::testing::TempDir() + "/hltwap_web_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir + "/web");
+  std::filesystem::create_directories(dir + "/uplot");
+  std::ofstream(dir + "/web/explorer.js") << "export {};";
+  std::ofstream(dir + "/uplot/uPlot.min.css") << ".uplot{}";
+  ApiServer server(db_.url(),
+                   {{"HLTWAP_WEB_DIR", dir + "/web"}, {"HLTWAP_UPLOT_DIR", dir + "/uplot"}});
+  EXPECT_EQ(HttpGet(server.port(), "/web/explorer.js").body, "export {};");
+  EXPECT_EQ(HttpGet(server.port(), "/web/uPlot.min.css").body, ".uplot{}");
+  EXPECT_EQ(HttpGet(server.port(), "/web/list.js").status, 404);
+  // Without all its files the explorer is not served: a plain index links to the rest.
+  const auto index = HttpGet(server.port(), "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_NE(index.body.find("href=\"docs\""), std::string::npos) << index.body;
+  EXPECT_EQ(HttpGet(server.port(), "/twap/568722").status, 404);
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("explorer files are missing: "), std::string::npos) << log;
+  EXPECT_NE(log.find(dir + "/web/index.html"), std::string::npos) << log;
+  EXPECT_EQ(log.find(dir + "/web/explorer.js"), std::string::npos) << log;
   std::filesystem::remove_all(dir);
 }
 

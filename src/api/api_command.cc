@@ -1,9 +1,12 @@
 #include "api/api_command.h"
 
+#include <fmt/ranges.h>
+
 #include <memory>
 
 #include "api/coverage_handler.h"
 #include "api/docs.h"
+#include "api/explorer.h"
 #include "api/metrics.h"
 #include "api/queries.h"
 #include "api/router.h"
@@ -42,6 +45,16 @@ int RunApi(const ApiFlags& flags) {
         "/docs will not render",
         assets.directory());
   }
+  auto explorer_dirs = api::ExplorerAssets::DefaultDirectories();
+  if (!config->web_dir.empty()) explorer_dirs.web = config->web_dir;
+  if (!config->uplot_dir.empty()) explorer_dirs.uplot = config->uplot_dir;
+  const auto explorer = api::ExplorerAssets::Load(explorer_dirs);
+  if (!explorer.missing().empty()) {
+    log::Warn(
+        "explorer files are missing: {} (run `make deps`, or set HLTWAP_WEB_DIR and "
+        "HLTWAP_UPLOT_DIR); / serves a plain index and /docs will not render",
+        fmt::join(explorer.missing(), ", "));
+  }
   auto standbys = DatabaseReadConninfos(*config);
   if (!standbys.ok()) return ReportFailure(standbys.status());
   std::string detail = fmt::format("database {}, pool of up to {} connections",
@@ -55,7 +68,7 @@ int RunApi(const ApiFlags& flags) {
   cluster_options.max_replica_lag = config->db_max_replica_lag;
   PgCluster cluster(std::move(cluster_options));
   api::Metrics metrics;
-  const api::Router router(cluster, metrics, assets,
+  const api::Router router(cluster, metrics, assets, explorer,
                            {config->cors_origins, HLTWAP_VERSION, api::CoverageDatasets(*config)});
   const Status served = api::RunServer(server_options, router, metrics, detail);
   if (!served.ok()) return ReportFailure(served);
@@ -67,9 +80,9 @@ int RunApi(const ApiFlags& flags) {
 void AddApiCommand(CLI::App& app, int& exit_code) {
   auto* api = app.add_subcommand(
       "api",
-      "Serve the HTTP JSON API: GET /api/v1/twaps, /api/v1/twaps/{twap_id}, "
+      "Serve the HTTP JSON API (GET /api/v1/twaps, /api/v1/twaps/{twap_id}, "
       "/api/v1/wallets/{wallet}/summary, /api/v1/coverage, /api/v1/export, /healthz, /metrics, "
-      "/openapi.json, /docs");
+      "/openapi.json, /docs) and the explorer page at /");
   auto flags = std::make_shared<ApiFlags>();
   api->add_option("--host", flags->host, "Address to listen on (default: API_HOST, else 0.0.0.0)");
   api->add_option("--port", flags->port, "Port to listen on (default: API_PORT, else 8000)")

@@ -7,21 +7,17 @@
 namespace hltwap::api {
 namespace {
 
-struct AssetSpec {
-  std::string_view name;
-  std::string_view content_type;
-};
-
 // The Swagger UI files DocsHtml uses, and nothing else.
-constexpr std::array<AssetSpec, 5> kAssets = {{
-    {"swagger-ui.css", "text/css; charset=utf-8"},
-    {"swagger-ui-bundle.js", "text/javascript; charset=utf-8"},
-    {"swagger-ui-standalone-preset.js", "text/javascript; charset=utf-8"},
+constexpr std::array<StaticFileSpec, 5> kAssets = {{
+    {"swagger-ui.css", kCssType},
+    {"swagger-ui-bundle.js", kJavaScriptType},
+    {"swagger-ui-standalone-preset.js", kJavaScriptType},
     {"favicon-32x32.png", "image/png"},
     {"favicon-16x16.png", "image/png"},
 }};
 
-// Relative links, so the page also works behind a reverse proxy that adds a path prefix.
+// Relative links, so the page also works behind a reverse proxy that adds a path prefix. No
+// inline script: its Content-Security-Policy allows scripts from the server only.
 constexpr std::string_view kDocsHtml = R"html(<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -35,18 +31,7 @@ constexpr std::string_view kDocsHtml = R"html(<!DOCTYPE html>
 <body>
 <div id="swagger-ui"></div>
 <script src="docs/swagger-ui-bundle.js"></script>
-<script>
-window.ui = SwaggerUIBundle({
-  url: "openapi.json",
-  dom_id: "#swagger-ui",
-  deepLinking: true,
-  validatorUrl: null,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
-  layout: "BaseLayout",
-  showExtensions: true,
-  showCommonExtensions: true
-});
-</script>
+<script src="web/docs.js"></script>
 </body>
 </html>
 )html";
@@ -56,12 +41,12 @@ constexpr std::string_view kIndexHtml = R"html(<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>hyperliquid-twap API</title>
-<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:.1rem .3rem}</style>
 </head>
 <body>
 <h1>hyperliquid-twap API</h1>
 <p>Hyperliquid TWAP orders by wallet and time range, grouped by <code>twap_id</code>.
-Decimals are exact strings; timestamps are UTC.</p>
+Decimals are exact strings; timestamps are UTC. The explorer's files are missing on this
+server (see its log), so this page only lists the API's own pages.</p>
 <ul>
 <li><a href="docs">/docs</a> &mdash; interactive documentation (Swagger UI)</li>
 <li><a href="openapi.json">/openapi.json</a> &mdash; OpenAPI 3.1 document</li>
@@ -80,17 +65,22 @@ std::string DocsAssets::DefaultDirectory() {
   return HLTWAP_DEFAULT_ASSETS_DIR;
 }
 
-DocsAssets DocsAssets::Load(const std::string& dir) {
-  DocsAssets assets;
-  assets.directory_ = dir;
-  for (const auto& spec : kAssets) {
+void ReadListedFiles(const std::string& dir, std::span<const StaticFileSpec> specs,
+                     StaticFiles& files) {
+  for (const auto& spec : specs) {
     std::ifstream in(dir + "/" + std::string(spec.name), std::ios::binary);
     if (!in) continue;
     std::ostringstream body;
     body << in.rdbuf();
-    assets.files_.emplace(std::string(spec.name),
-                          StaticFile{std::string(spec.content_type), std::move(body).str()});
+    files.insert_or_assign(std::string(spec.name),
+                           StaticFile{std::string(spec.content_type), std::move(body).str()});
   }
+}
+
+DocsAssets DocsAssets::Load(const std::string& dir) {
+  DocsAssets assets;
+  assets.directory_ = dir;
+  ReadListedFiles(dir, kAssets, assets.files_);
   return assets;
 }
 
@@ -109,6 +99,13 @@ std::string_view DocsHtml() {
 
 std::string_view IndexHtml() {
   return kIndexHtml;
+}
+
+void AddPageHeaders(Response& response) {
+  response.headers.emplace_back("Content-Security-Policy", std::string(kPageCsp));
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("Cache-Control", "no-cache");
 }
 
 }  // namespace hltwap::api

@@ -251,9 +251,10 @@ constexpr std::string_view kOpenApiJson = R"json(
       "get": {
         "tags": ["operations"],
         "operationId": "index",
-        "summary": "A small HTML page with links to the documentation, health, metrics and an example query",
+        "summary": "The explorer: an HTML page showing a wallet's TWAPs, their fills and exports, through this API",
+        "description": "The same page answers `/twap/{twap_id}` (one TWAP); its scripts and styles are served at `/web/{asset}`. Neither is an API route, so neither is listed here. When the explorer's files are missing this is a plain index of the other pages.",
         "responses": {
-          "200": {"description": "HTML index.", "content": {"text/html": {"schema": {"type": "string"}}}},
+          "200": {"description": "HTML page.", "content": {"text/html": {"schema": {"type": "string"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"$ref": "#/components/responses/ContentTooLarge"},

@@ -5,6 +5,7 @@
 
 #include "api/coverage_handler.h"
 #include "api/errors.h"
+#include "api/explorer.h"
 #include "api/export_handler.h"
 #include "api/handlers.h"
 #include "api/json_writer.h"
@@ -25,6 +26,8 @@ constexpr std::string_view kRouteMetrics = "/metrics";
 constexpr std::string_view kRouteTwaps = "/api/v1/twaps";
 constexpr std::string_view kRouteTwap = "/api/v1/twaps/{twap_id}";
 constexpr std::string_view kRouteTwapFills = "/api/v1/twaps/{twap_id}/fills";
+constexpr std::string_view kRouteExplorerTwap = "/twap/{twap_id}";
+constexpr std::string_view kRouteExplorerAsset = "/web/{asset}";
 constexpr std::string_view kRouteExport = "/api/v1/export";
 constexpr std::string_view kFillsSuffix = "/fills";
 constexpr std::string_view kRouteWallets = "/api/v1/wallets";
@@ -48,6 +51,8 @@ enum class Endpoint {
   kWalletSummary,
   kCoverage,
   kExport,
+  kExplorerTwap,
+  kExplorerAsset,
 };
 
 struct Match {
@@ -95,6 +100,12 @@ std::optional<Match> MatchPath(std::string_view path) {
   if (auto asset = one_segment_after(kRouteDocs)) {
     return Match{Endpoint::kDocsAsset, kRouteDocsAsset, *asset};
   }
+  if (auto id = one_segment_after("/twap")) {
+    return Match{Endpoint::kExplorerTwap, kRouteExplorerTwap, *id};
+  }
+  if (auto asset = one_segment_after("/web")) {
+    return Match{Endpoint::kExplorerAsset, kRouteExplorerAsset, *asset};
+  }
   return std::nullopt;
 }
 
@@ -126,10 +137,11 @@ Response Html(std::string_view page) {
 }  // namespace
 
 Router::Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
-               RouterOptions options)
+               const ExplorerAssets& explorer, RouterOptions options)
     : cluster_(cluster),
       metrics_(metrics),
       assets_(assets),
+      explorer_(explorer),
       options_(std::move(options)),
       openapi_json_(OpenApiDocument(options_.version)),
       export_slots_(std::max<size_t>(1, cluster.primary_pool().options().max_size / 2)) {}
@@ -153,6 +165,8 @@ bool Router::UsesDatabase(const Request& request) const {
   if (!match) return false;
   switch (match->endpoint) {
     case Endpoint::kIndex:
+    case Endpoint::kExplorerTwap:
+    case Endpoint::kExplorerAsset:
     case Endpoint::kDocs:
     case Endpoint::kDocsAsset:
     case Endpoint::kOpenApi:
@@ -218,8 +232,13 @@ Response Router::Route(const Request& request) const {
 
   Response r;
   switch (match->endpoint) {
-    case Endpoint::kIndex: r = Html(IndexHtml()); break;
-    case Endpoint::kDocs: r = Html(DocsHtml()); break;
+    case Endpoint::kIndex: r = ExplorerPageResponse(explorer_, 0); break;
+    case Endpoint::kExplorerTwap: r = ExplorerPageResponse(explorer_, 1); break;
+    case Endpoint::kExplorerAsset: r = ExplorerAssetResponse(explorer_, match->path_param); break;
+    case Endpoint::kDocs:
+      r = Html(DocsHtml());
+      AddPageHeaders(r);
+      break;
     case Endpoint::kDocsAsset: {
       const StaticFile* file = assets_.Find(match->path_param);
       if (file == nullptr) {

@@ -8,6 +8,7 @@
 
 #include "api/coverage.h"
 #include "api/docs.h"
+#include "api/explorer.h"
 #include "api/export.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
@@ -24,7 +25,8 @@ struct RouterOptions {
 
 class Router {
  public:
-  Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets, RouterOptions options);
+  Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
+         const ExplorerAssets& explorer, RouterOptions options);
 
   Response Handle(const Request& request) const;
   // Whether Handle may wait on the database (the session runs those requests off its threads).
@@ -40,6 +42,7 @@ class Router {
   PgCluster& cluster_;
   Metrics& metrics_;
   const DocsAssets& assets_;
+  const ExplorerAssets& explorer_;
   const RouterOptions options_;
   const std::string openapi_json_;
   // Half the pool (at least one) may stream exports; the rest stays for the JSON endpoints.

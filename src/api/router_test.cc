@@ -19,7 +19,7 @@ class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
       : cluster_(ClusterOptions()),
-        router_(cluster_, metrics_, assets_, {{"https://ok.example"}, "9.9.9"}) {}
+        router_(cluster_, metrics_, assets_, explorer_, {{"https://ok.example"}, "9.9.9"}) {}
 
   PgClusterOptions ClusterOptions() {
     PgClusterOptions o;
@@ -50,6 +50,7 @@ class RouterTest : public ::testing::Test {
   PgCluster cluster_;
   Metrics metrics_;
   DocsAssets assets_ = DocsAssets::Load("/nonexistent");
+  ExplorerAssets explorer_ = ExplorerAssets::Load({"/nonexistent", "/nonexistent"});
   Router router_;
 };
 
@@ -78,6 +79,12 @@ TEST_F(RouterTest, RoutesByTemplate) {
       {"/api/v1/twaps/1/rows", 404, "unmatched", "application/json"},
       {"/api/v1/twaps/1/fills/2", 404, "unmatched", "application/json"},
       {"/nowhere", 404, "unmatched", "application/json"},
+      // Without the explorer's files: the plain index at /, nothing below it.
+      {"/twap/568722", 404, "/twap/{twap_id}", "application/json"},
+      {"/web/explorer.js", 404, "/web/{asset}", "application/json"},
+      {"/twap", 404, "unmatched", "application/json"},
+      {"/twap/1/fills", 404, "unmatched", "application/json"},
+      {"/web/uplot/uPlot.min.css", 404, "unmatched", "application/json"},
       {"/api/v1/twaps?wallet=%zz", 400, "unmatched", "application/json"},
       {"/api/v1/wallets/0xAB/summary?start=2025-11-01&end=2025-11-02", 200,
        "/api/v1/wallets/{wallet}/summary", "application/json"},
@@ -142,6 +149,56 @@ TEST_F(RouterTest, MetricsSeeThePool) {
              "hltwap_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.005\"} 1\n"),
       std::string::npos)
       << m;
+}
+
+std::string HeaderValue(const Response& r, std::string_view name) {
+  for (const auto& [key, value] : r.headers) {
+    if (key == name) return value;
+  }
+  return "(none)";
+}
+
+TEST_F(RouterTest, PagesCarryTheirContentSecurityPolicy) {
+  const auto explorer = ExplorerAssets::Load(ExplorerAssets::DefaultDirectories());
+  ASSERT_TRUE(explorer.missing().empty()) << "run `make deps`: " << explorer.missing().front();
+  const Router router(cluster_, metrics_, assets_, explorer, {});
+  const auto get = [&](std::string_view target) {
+    return router.Handle(Make(http::verb::get, target));
+  };
+  for (const auto& [target, link] :
+       {std::pair{"/", "src=\"./web/explorer.js\""},
+        std::pair{"/?wallet=0xabc&start=2025-11-01", "src=\"./web/explorer.js\""},
+        std::pair{"/twap/568722", "src=\"../web/explorer.js\""}}) {
+    const Response r = get(target);
+    EXPECT_EQ(r.status, 200u) << target;
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8") << target;
+    EXPECT_EQ(HeaderValue(r, "Content-Security-Policy"), kPageCsp) << target;
+    EXPECT_EQ(HeaderValue(r, "X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_NE(r.payload().find(link), std::string_view::npos) << target;
+    EXPECT_EQ(r.payload().find("<script>"), std::string_view::npos) << "inline script";
+    EXPECT_EQ(r.payload().find("<style"), std::string_view::npos) << "inline style";
+    EXPECT_EQ(r.payload().find(" style="), std::string_view::npos) << "inline style";
+  }
+  EXPECT_EQ(get("/twap/568722").payload().find("=\"./"), std::string_view::npos);
+  const Response docs = get("/docs");
+  EXPECT_EQ(HeaderValue(docs, "Content-Security-Policy"), kPageCsp);
+  EXPECT_EQ(docs.payload().find("<script>"), std::string_view::npos) << "inline script";
+
+  const Response script = get("/web/explorer.js");
+  EXPECT_EQ(script.status, 200u);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(get("/web/uPlot.min.css").content_type, "text/css; charset=utf-8");
+  for (const char* other : {"/web/index.html", "/web/..%2Fweb%2Fexplorer.js", "/web/uPlot.esm.js",
+                            "/web/package.json", "/web/"}) {
+    EXPECT_EQ(get(other).status, 404u) << other;
+  }
+}
+
+TEST_F(RouterTest, PagesAndFilesDoNotWaitForTheDatabase) {
+  for (const char* target : {"/", "/twap/568722", "/web/explorer.js", "/docs", "/docs/x.css"}) {
+    EXPECT_FALSE(router_.UsesDatabase(Make(http::verb::get, target))) << target;
+  }
+  EXPECT_TRUE(router_.UsesDatabase(Make(http::verb::get, "/api/v1/twaps/568722")));
 }
 
 TEST(DocsAssets, ServesOnlyTheListedFiles) {

@@ -150,6 +150,8 @@ Result<Config> LoadConfig(bool need_database) {
   HLTWAP_RETURN_IF_ERROR(ReadMillis("API_WRITE_TIMEOUT_MS", c.api_write_timeout));
   HLTWAP_RETURN_IF_ERROR(ReadMillis("API_SHUTDOWN_TIMEOUT_MS", c.api_shutdown_timeout));
   c.assets_dir = GetEnv("HLTWAP_ASSETS_DIR");
+  c.web_dir = GetEnv("HLTWAP_WEB_DIR");
+  c.uplot_dir = GetEnv("HLTWAP_UPLOT_DIR");
   HLTWAP_RETURN_IF_ERROR(ReadMillis("DB_POOL_TIMEOUT_MS", c.db_pool_timeout));
   HLTWAP_RETURN_IF_ERROR(ReadInteger("DB_CONNECT_TIMEOUT", 1, 600, c.db_connect_timeout_seconds));
   HLTWAP_RETURN_IF_ERROR(ReadMillis("DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout));

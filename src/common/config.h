@@ -34,6 +34,8 @@ struct Config {
   unsigned db_pool_size = 0;  // 0: two per API thread
   std::vector<std::string> cors_origins;
   std::string assets_dir;  // Swagger UI files; empty: the source tree's copy
+  std::string web_dir;     // the explorer's page, scripts and styles; empty: the source tree's web/
+  std::string uplot_dir;   // uPlot's dist files; empty: the source tree's node_modules copy
 
   // API limits: open connections (at the cap an idle one is closed to make room, else the new one
   // is), open connections per client address, requests on one connection; the

@@ -62,7 +62,7 @@ class ConfigTest : public ::testing::Test {
       "AWS_REQUEST_PAYER", "AWS_ENDPOINT_URL",   "AWS_ENDPOINT_URL_S3", "DATABASE_URL",
       "API_HOST",          "API_PORT",           "LOG_FORMAT",          "LOG_LEVEL",
       "CORS_ORIGINS",      "HLTWAP_DOTENV_A",    "HLTWAP_DOTENV_B",     "HLTWAP_DOTENV_C",
-      "HLTWAP_DOTENV_D",   "HLTWAP_ASSETS_DIR"};
+      "HLTWAP_DOTENV_D",   "HLTWAP_ASSETS_DIR",  "HLTWAP_WEB_DIR",      "HLTWAP_UPLOT_DIR"};
 };
 
 TEST_F(ConfigTest, DefaultsFollowTheSpec) {
@@ -81,17 +81,23 @@ TEST_F(ConfigTest, ServerAndPoolTunablesHaveTheirDefaults) {
   ASSERT_TRUE(c.ok()) << c.status().message();
   for (const auto& t : kTunables) EXPECT_EQ(t.get(*c), t.default_value) << t.name;
   EXPECT_EQ(c->assets_dir, "");
+  EXPECT_EQ(c->web_dir, "");
+  EXPECT_EQ(c->uplot_dir, "");
 }
 
 TEST_F(ConfigTest, ServerAndPoolTunablesFromTheEnvironment) {
   for (const auto& t : kTunables) ::setenv(t.name, t.override_text, 1);
   ::setenv("HLTWAP_ASSETS_DIR", "/srv/swagger", 1);
+  ::setenv("HLTWAP_WEB_DIR", "/srv/web", 1);
+  ::setenv("HLTWAP_UPLOT_DIR", "/srv/uplot", 1);
   auto c = LoadConfig(/*need_database=*/false);
   ASSERT_TRUE(c.ok()) << c.status().message();
   for (const auto& t : kTunables) {
     EXPECT_EQ(std::to_string(t.get(*c)), t.override_text) << t.name;
   }
   EXPECT_EQ(c->assets_dir, "/srv/swagger");
+  EXPECT_EQ(c->web_dir, "/srv/web");
+  EXPECT_EQ(c->uplot_dir, "/srv/uplot");
 }
 
 TEST_F(ConfigTest, TunablesOutOfRangeNameTheVariable) {

@@ -1,6 +1,7 @@
 #include "api/explorer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -18,7 +19,9 @@ class ExplorerAssetsTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(root_); }
   void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-  const std::string root_ = ::testing::TempDir() + "/hltwap_explorer_assets_test";
+  // Per process: ctest runs the tests of this fixture at the same time.
+  const std::string root_ =
+      ::testing::TempDir() + "/hltwap_explorer_assets_" + std::to_string(::getpid());
   const std::string web_ = root_ + "/web";
   const std::string uplot_ = root_ + "/uplot";
 };

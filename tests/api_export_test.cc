@@ -63,9 +63,7 @@ const std::vector<std::vector<std::string>>& HostileFields() {
 class ApiExport : public ApiSuite {
  protected:
   static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    LoadSampleRows(*db_);
-    LoadSampleFills(*db_);
+    CreateSampleDatabase();
     auto conn = db_->Connect();
     for (const auto& fill : ExtraFills()) InsertFill(conn, fill);
     for (const auto& f : HostileFields()) {

@@ -51,9 +51,7 @@ std::vector<PagedFill> PagedFills() {
 class ApiFills : public ApiSuite {
  protected:
   static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    LoadSampleRows(*db_);
-    LoadSampleFills(*db_);
+    CreateSampleDatabase();
     auto conn = db_->Connect();
     const Status st = conn.Exec(fmt::format(
         "INSERT INTO twap_status (twap_id, wallet, ts, asset, side, size_requested, status, "

@@ -45,9 +45,7 @@ const std::vector<std::string>& HostileValues() {
 class ApiHostile : public ApiSuite {
  protected:
   static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    LoadSampleRows(*db_);
-    LoadSampleFills(*db_);
+    CreateSampleDatabase();
     server_ = new ApiServer(db_->url(), {{"API_MAX_REQUESTS_PER_CONNECTION", "50"}});
     const auto r = HttpGet(server_->port(), "/api/v1/twaps?" + kWindow);
     ASSERT_EQ(r.status, 200);

@@ -86,9 +86,7 @@ void InsertRandomData(PgConnection& conn) {
 class ApiSummary : public ApiSuite {
  protected:
   static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    LoadSampleRows(*db_);
-    LoadSampleFills(*db_);
+    CreateSampleDatabase();
     auto conn = db_->Connect();
     InsertRandomData(conn);
     server_ = new ApiServer(db_->url());

@@ -284,6 +284,12 @@ inline boost::json::value ParseJson(const std::string& text) {
 // loads it and starts server_; TearDownTestSuite stops both.
 class ApiSuite : public ::testing::Test {
  protected:
+  // db_ with the sample's status rows and fills.
+  static void CreateSampleDatabase() {
+    db_ = new TestDatabase();
+    LoadSampleRows(*db_);
+    LoadSampleFills(*db_);
+  }
   static void TearDownTestSuite() {
     delete server_;
     delete db_;

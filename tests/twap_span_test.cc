@@ -82,6 +82,12 @@ TEST(TwapSpan, ConcurrentWritersOfOneTwapBothCount) {
   ASSERT_TRUE(first.Exec("DELETE FROM twap_status WHERE twap_id = '1' AND asset = 'ETH'").ok());
   WhileBlocked(db, first, InsertSql("1", "2025-03-05T00:00:00Z", "'BTC'"));
   EXPECT_EQ(Span(db, "1"), "2025-02-28 00:00:00|2025-03-05 00:00:00|BTC|f");
+  // An UPDATE that moves rows to a new TWAP holds its new span while a writer adds to it.
+  ASSERT_TRUE(first.Exec("BEGIN").ok());
+  ASSERT_TRUE(first.Exec("UPDATE twap_status SET twap_id = '9' WHERE twap_id = '1'").ok());
+  WhileBlocked(db, first, InsertSql("9", "2025-03-09T00:00:00Z", "NULL"));
+  EXPECT_EQ(Span(db, "1"), "");
+  EXPECT_EQ(Span(db, "9"), "2025-02-28 00:00:00|2025-03-09 00:00:00|BTC|t");
   EXPECT_EQ(Differences(db), "0");
 }
 

@@ -34,9 +34,10 @@ CREATE INDEX IF NOT EXISTS twap_span_wallet_range_idx
 CREATE INDEX IF NOT EXISTS twap_span_mixed_idx
     ON twap_span (wallet, last_ts) WHERE asset_mixed;
 
--- The spans as twap_status defines them, the one definition the build, the triggers and
--- `hltwap db check` share. A filter on (twap_id, wallet) is pushed into the grouping, so one
--- span reads one range of the primary key.
+-- The spans as twap_status defines them, the definition the build, the recomputation and
+-- `hltwap db check` share (the insert trigger applies the same aggregates to its statement's
+-- rows, which a view cannot read). A filter on (twap_id, wallet) is pushed into the grouping,
+-- so one span reads one range of the primary key.
 CREATE OR REPLACE VIEW twap_span_expected AS
 SELECT twap_id, wallet, min(ts) AS first_ts, max(ts) AS last_ts, min(asset) AS asset,
        count(DISTINCT asset) > 1 OR count(asset) NOT IN (0, count(*)) AS asset_mixed
@@ -61,27 +62,32 @@ BEGIN ATOMIC
 END;
 
 -- Recomputes the spans of the given keys exactly from twap_status (after a DELETE, an UPDATE of
--- a key or an asset, or a repair). The stored spans are locked first, so the recomputation's
--- snapshot (a new statement's, under READ COMMITTED) includes every writer that merged into
--- them; a writer that merges later merges monotonically into the recomputed span.
+-- a key or an asset, or a repair). First every key's span is locked in key order, as the merge
+-- locks them (no deadlock between the two), a placeholder holding the lock for a key without
+-- one; then the recomputation's snapshot (a new statement's, under READ COMMITTED) includes
+-- every writer that merged before, and a writer that merges later merges into its result.
 CREATE OR REPLACE FUNCTION hltwap_twap_span_recompute(twap_ids text[], wallets text[])
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
-  PERFORM 1
-  FROM twap_span s, unnest(twap_ids, wallets) AS k(twap_id, wallet)
-  WHERE s.twap_id = k.twap_id AND s.wallet = k.wallet
-  ORDER BY s.twap_id, s.wallet
-  FOR UPDATE OF s;
+  INSERT INTO twap_span AS s (twap_id, wallet, first_ts, last_ts, asset, asset_mixed)
+  SELECT DISTINCT k.twap_id, k.wallet, '-infinity'::timestamptz, '-infinity'::timestamptz,
+                  NULL::text, false
+  FROM unnest(twap_ids, wallets) AS k(twap_id, wallet)
+  ORDER BY k.twap_id, k.wallet
+  ON CONFLICT (twap_id, wallet) DO UPDATE SET asset_mixed = s.asset_mixed;
   DELETE FROM twap_span s
   USING unnest(twap_ids, wallets) AS k(twap_id, wallet)
+  WHERE s.twap_id = k.twap_id AND s.wallet = k.wallet
+    AND NOT EXISTS (SELECT FROM twap_status t WHERE t.twap_id = s.twap_id AND t.wallet = s.wallet);
+  UPDATE twap_span s
+  SET (first_ts, last_ts, asset, asset_mixed) =
+      (SELECT e.first_ts, e.last_ts, e.asset, e.asset_mixed
+       FROM twap_span_expected e
+       WHERE e.twap_id = s.twap_id AND e.wallet = s.wallet)
+  FROM (SELECT DISTINCT * FROM unnest(twap_ids, wallets)) AS k(twap_id, wallet)
   WHERE s.twap_id = k.twap_id AND s.wallet = k.wallet;
-  PERFORM hltwap_twap_span_merge(ARRAY(
-    SELECT ROW(e.*)::twap_span
-    FROM (SELECT DISTINCT * FROM unnest(twap_ids, wallets)) AS k(twap_id, wallet),
-         LATERAL (SELECT * FROM twap_span_expected x
-                  WHERE x.twap_id = k.twap_id AND x.wallet = k.wallet) e));
 END;
 $$;
 

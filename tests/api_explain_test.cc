@@ -3,7 +3,12 @@
 // prepared statements may switch to.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
+#include <sstream>
+
 #include "api/queries.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 
 namespace hltwap::testing {
@@ -45,7 +50,16 @@ class ApiExplain : public ::testing::Test {
              100000.5 + i % 7, 0.00125, 0.045, (ARRAY['USDC', 'HYPE'])[1 + i % 2], 0, 'fills',
              jsonb_build_object('tid', 1000000000 + i)
       FROM generate_series(0, 199999) AS i;
+      -- One heavy wallet: 50,000 TWAPs of two rows over 2025, some spanning days.
+      INSERT INTO twap_status (twap_id, wallet, ts, asset, status, s3_object_key)
+      SELECT (1000000 + i / 2)::text, '0x00000000000000000000000000000000000000ee',
+             '2025-01-01T00:00:00Z'::timestamptz + (i / 2) * interval '10 minutes'
+               + (i % 2) * (1 + ((i / 2) % 7) * ((i / 2) % 7)) * interval '1 hour',
+             (ARRAY['BTC', 'ETH', 'SOL', 'HYPE'])[1 + (i / 2) % 4],
+             CASE WHEN i % 2 = 0 THEN 'activated' ELSE 'finished' END, 'bench'
+      FROM generate_series(0, 99999) AS i;
       ANALYZE twap_status;
+      ANALYZE twap_span;
       ANALYZE twap_fill;
       ANALYZE etl_s3_ingest_log;
     )sql");
@@ -60,7 +74,7 @@ class ApiExplain : public ::testing::Test {
     std::string_view name;
     std::string_view sql;
     std::vector<PgParam> params;
-    std::string_view index;  // the index the plan must use on twap_status
+    std::string_view index;  // the index the plan must use on twap_status or twap_span
     // How twap_fill is read: the fills page walks the (twap_id, time, tid) index in order; a
     // summary reads one TWAP's (and wallet's) range of whichever index starts with twap_id.
     enum class Fills { kPage, kSummary } fills;
@@ -73,25 +87,25 @@ class ApiExplain : public ::testing::Test {
          api::sql::kTwapsLatest,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", std::nullopt, std::nullopt,
           std::nullopt, "501"},
-         "twap_status_wallet_ts_idx",
+         "twap_span_wallet_last_idx",
          Statement::Fills::kSummary},
         {api::kTwapsLatestName,
          api::sql::kTwapsLatest,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", "SOL", "2025-01-10T00:00:00Z",
           "12345", "501"},
-         "twap_status_wallet_ts_idx",
+         "twap_span_wallet_asset_last_idx",
          Statement::Fills::kSummary},
         {api::kTwapsWithRowsName,
          api::sql::kTwapsWithRows,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", std::nullopt, std::nullopt,
           std::nullopt, "501"},
-         "twap_status_wallet_ts_idx",
+         "twap_span_wallet_last_idx",
          Statement::Fills::kSummary},
         {api::kTwapsWithRowsName,
          api::sql::kTwapsWithRows,
          {wallet, "2025-01-05T00:00:00Z", "2025-01-20T00:00:00Z", "BTC", "2025-01-10T00:00:00Z",
           "12345", "6"},
-         "twap_status_wallet_ts_idx",
+         "twap_span_wallet_asset_last_idx",
          Statement::Fills::kSummary},
         {api::kTwapRowsName,
          api::sql::kTwapRows,
@@ -122,6 +136,7 @@ class ApiExplain : public ::testing::Test {
     }
     EXPECT_EQ(plan.find("Seq Scan on twap_status"), std::string::npos) << s.name << "\n" << plan;
     EXPECT_EQ(plan.find("Seq Scan on twap_fill"), std::string::npos) << s.name << "\n" << plan;
+    EXPECT_EQ(plan.find("Seq Scan on twap_span"), std::string::npos) << s.name << "\n" << plan;
     // hltwap_api_row is inlined: its columns are computed in the scan, not by a function call.
     EXPECT_EQ(plan.find("Function Scan"), std::string::npos) << s.name << "\n" << plan;
   }
@@ -160,6 +175,66 @@ TEST_F(ApiExplain, GenericPlansUseTheIndexes) {
     }
     const std::string plan = PlanText(conn.Query("EXPLAIN EXECUTE statement(" + arguments + ")"));
     ExpectIndexPlan(s, plan);
+  }
+}
+
+// Rows and index entries a plan read from twap_status and twap_span (EXPLAIN ANALYZE text):
+// every scan node's rows times its loops, plus what its filters removed.
+int64_t StatusRowsRead(const std::string& plan) {
+  static const std::regex scan(R"((Scan|Scan Backward) (on|using) twap_(status|span).*actual )"
+                               R"(time=\S+ rows=(\d+) loops=(\d+))");
+  static const std::regex removed(R"(Rows Removed by (Filter|Index Recheck): (\d+))");
+  int64_t read = 0;
+  int64_t loops = 0;  // of the scan node being read, 0 outside one
+  std::istringstream lines(plan);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, scan)) {
+      loops = std::stoll(m[5]);
+      read += std::stoll(m[4]) * loops;
+    } else if (line.find("->") != std::string::npos) {
+      loops = 0;
+    } else if (std::regex_search(line, m, removed)) {
+      read += std::stoll(m[2]) * loops;
+    }
+  }
+  return read;
+}
+
+// A page reads O(limit) rows however large the window: paging the heavy wallet's whole year
+// (100,000 rows) reads a few hundred per page of 101, where the statements it replaced read
+// the window.
+TEST_F(ApiExplain, TwapPagesReadOrderLimitRows) {
+  auto conn = db_->Connect();
+  const char* heavy = "0x00000000000000000000000000000000000000ee";
+  const std::vector<std::vector<PgParam>> pages = {
+      {heavy, "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", std::nullopt, std::nullopt,
+       std::nullopt, "101"},
+      {heavy, "2025-01-01T00:00:00Z", "2025-07-01T12:05:00Z", std::nullopt, "2025-05-01T00:00:00Z",
+       "1017280", "101"},
+      {heavy, "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "SOL", "2025-05-01T00:00:00Z",
+       "1017280", "101"},
+  };
+  constexpr int64_t kMaxRead = 700;
+  for (const auto& sql : {api::sql::kTwapsLatest, api::sql::kTwapsWithRows}) {
+    for (const auto& params : pages) {
+      const std::string plan =
+          PlanText(conn.Query("EXPLAIN (ANALYZE, BUFFERS) " + std::string(sql), params));
+      const int64_t read = StatusRowsRead(plan);
+      EXPECT_GT(read, 100) << plan;  // the plan was read: it found the page
+      EXPECT_LE(read, kMaxRead) << plan;
+    }
+  }
+  // The statements they replaced (frozen in tests/sql) read the whole window, and the measure
+  // sees it.
+  for (const char* reference :
+       {"tests/sql/twaps_latest_reference.sql", "tests/sql/twaps_with_rows_reference.sql"}) {
+    std::ifstream in(SourceDir() + "/" + reference);
+    std::stringstream sql;
+    sql << in.rdbuf();
+    const std::string plan =
+        PlanText(conn.Query("EXPLAIN (ANALYZE, BUFFERS) " + sql.str(), pages.front()));
+    EXPECT_GT(StatusRowsRead(plan), 90000) << reference << "\n" << plan;
   }
 }
 

@@ -4,7 +4,7 @@
 
 namespace hltwap {
 
-// `hltwap db init`.
+// `hltwap db init` and `hltwap db check [--repair]`.
 void AddDbCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hltwap

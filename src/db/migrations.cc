@@ -36,6 +36,7 @@ const std::vector<Migration>& AllMigrations() {
       {5, "hltwap_api_row", sql::kMigrations0005ApiRow},
       {6, "twap_fill", sql::kMigrations0006TwapFill},
       {7, "hltwap_fills_summary", sql::kMigrations0007FillsSummary},
+      {8, "twap_span", sql::kMigrations0008TwapSpan},
   };
   return migrations;
 }

@@ -3,27 +3,16 @@
 -- The caller asks for one row more than the page size to learn whether another page follows.
 -- $1 wallet, $2 start, $3 end, $4 asset or NULL, $5 cursor latest_ts or NULL, $6 cursor twap_id,
 -- $7 row limit.
--- A TWAP after the cursor has its latest row at or after the cursor's ts, so the index range
--- scan starts there: each page reads only what is left of the window.
--- Each TWAP of the page, once the page is cut, also gets the summary of its wallet's fills of it
--- (one aggregate over an index range of twap_fill) in the columns of api::SummaryColumn
--- (src/api/queries.h), and whether a terminal row's size_executed equals the fills' total size.
+-- The page comes from hltwap_twap_page (twap_span, see docs/design.md, Per-TWAP spans), which
+-- reads O(limit) spans; each TWAP's latest row is then one primary-key lookup.
+-- Each TWAP of the page also gets the summary of its wallet's fills of it (one aggregate over an
+-- index range of twap_fill) in the columns of api::SummaryColumn (src/api/queries.h), and
+-- whether a terminal row's size_executed equals the fills' total size.
 
-WITH latest AS (
-  SELECT DISTINCT ON (twap_id) *
-  FROM twap_status
-  WHERE wallet = $1
-    AND ts >= GREATEST($2::timestamptz, COALESCE($5::timestamptz, $2::timestamptz))
-    AND ts <= $3::timestamptz
-    AND ($4::text IS NULL OR asset = $4::text)
-  ORDER BY twap_id, ts DESC
-)
-SELECT p.*, s.*, CASE WHEN hltwap_status_rank(p.status) = 2 THEN s.fill_size = p.size_executed END
-FROM (
-  SELECT a.*
-  FROM latest r, LATERAL hltwap_api_row(r::twap_status) a
-  WHERE $5::timestamptz IS NULL OR (r.ts, r.twap_id COLLATE "C") > ($5::timestamptz, $6::text)
-  ORDER BY r.ts, r.twap_id COLLATE "C"
-  LIMIT $7::int
-) p, LATERAL hltwap_fills_summary(p.twap_id, p.wallet) s
-ORDER BY p.ts_micros, p.twap_id COLLATE "C"
+SELECT a.*, s.*, CASE WHEN hltwap_status_rank(r.status) = 2 THEN s.fill_size = r.size_executed END
+FROM hltwap_twap_page($1, $2::timestamptz, $3::timestamptz, $4::text, $5::timestamptz, $6::text,
+                      $7::int) p
+JOIN twap_status r ON r.twap_id = p.twap_id AND r.wallet = $1 AND r.ts = p.latest_ts,
+     LATERAL hltwap_api_row(r::twap_status) a,
+     LATERAL hltwap_fills_summary(p.twap_id, $1) s
+ORDER BY p.latest_ts, p.twap_id COLLATE "C"

@@ -1,0 +1,6 @@
+-- The spans twap_span holds wrongly (see hltwap_twap_span_differences), in key order:
+-- twap_id, wallet, stored, expected.
+
+SELECT twap_id, wallet, stored, expected
+FROM hltwap_twap_span_differences()
+ORDER BY twap_id COLLATE "C", wallet COLLATE "C"

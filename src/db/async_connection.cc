@@ -1,18 +1,18 @@
 #include "db/async_connection.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
+#include <memory>
+#include <tuple>
 
 namespace hltwap {
 namespace {
 
 namespace asio = boost::asio;
-using asio::experimental::awaitable_operators::operator||;
 using Clock = std::chrono::steady_clock;
 using WaitType = asio::posix::descriptor_base::wait_type;
 
@@ -20,39 +20,55 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 enum class Ready { kReady, kTimedOut, kFailed };
 
-// libpq's socket, watched by the event loop for one wait. libpq owns the descriptor: it is
-// released, never closed, however the wait ends.
-class BorrowedSocket {
+// The deadline of one connect or statement, and the waits on libpq's socket under it. When the
+// deadline passes, the wait in progress is cancelled by the timer's handler, which runs on the
+// coroutine's executor: that executor must not run two handlers at once (a strand, or an
+// io_context of one thread), as the server's sessions and every other caller have it. Cheaper
+// than racing a timer against each wait (the common statement waits once).
+class Deadline {
  public:
-  BorrowedSocket(const asio::any_io_executor& executor, int fd) : socket_(executor) {
-    boost::system::error_code ec;
-    socket_.assign(fd, ec);
-    ok_ = !ec;
+  Deadline(const asio::any_io_executor& executor, Clock::time_point at)
+      : state_(std::make_shared<State>(executor)) {
+    state_->timer.expires_at(at);
+    state_->timer.async_wait([state = state_](const boost::system::error_code& ec) {
+      if (ec) return;
+      state->expired = true;
+      boost::system::error_code ignored;
+      if (state->socket.is_open()) state->socket.cancel(ignored);
+    });
   }
-  ~BorrowedSocket() {
-    if (socket_.is_open()) socket_.release();
+  ~Deadline() {
+    // libpq owns the descriptor: released, never closed, however the wait ended.
+    if (state_->socket.is_open()) state_->socket.release();
+    state_->timer.cancel();
   }
-  BorrowedSocket(const BorrowedSocket&) = delete;
-  BorrowedSocket& operator=(const BorrowedSocket&) = delete;
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
 
-  bool ok() const { return ok_; }
-  asio::posix::stream_descriptor& get() { return socket_; }
+  // Waits until `fd` is ready for `what`. The socket is watched for this wait only: libpq may
+  // replace it while connecting.
+  asio::awaitable<Ready> WaitFor(int fd, WaitType what) {
+    if (state_->expired) co_return Ready::kTimedOut;
+    if (fd < 0) co_return Ready::kFailed;
+    boost::system::error_code ec;
+    state_->socket.assign(fd, ec);
+    if (ec) co_return Ready::kFailed;
+    std::tie(ec) = co_await state_->socket.async_wait(what, kNoThrow);
+    state_->socket.release();
+    if (state_->expired) co_return Ready::kTimedOut;
+    co_return ec ? Ready::kFailed : Ready::kReady;
+  }
 
  private:
-  asio::posix::stream_descriptor socket_;
-  bool ok_ = false;
+  struct State {
+    explicit State(const asio::any_io_executor& executor) : timer(executor), socket(executor) {}
+    asio::steady_timer timer;
+    asio::posix::stream_descriptor socket;
+    bool expired = false;
+  };
+  // Shared with the timer's handler, which may run after the coroutine is done.
+  std::shared_ptr<State> state_;
 };
-
-// Waits until `fd` is ready for `what` or `timer` expires (its deadline is the caller's).
-asio::awaitable<Ready> WaitFor(int fd, WaitType what, asio::steady_timer& timer) {
-  if (fd < 0) co_return Ready::kFailed;
-  BorrowedSocket socket(co_await asio::this_coro::executor, fd);
-  if (!socket.ok()) co_return Ready::kFailed;
-  auto done = co_await (socket.get().async_wait(what, kNoThrow) || timer.async_wait(kNoThrow));
-  if (done.index() == 1) co_return Ready::kTimedOut;
-  const auto [ec] = std::get<0>(done);
-  co_return ec ? Ready::kFailed : Ready::kReady;
-}
 
 bool Succeeded(const PGresult* result) {
   const auto st = PQresultStatus(result);
@@ -65,20 +81,20 @@ asio::awaitable<Result<PgResult>> SendAndAwait(PgConnection& conn, Clock::time_p
                                                const std::function<int(PGconn*)>& send) {
   PGconn* c = conn.get();
   if (c == nullptr || send(c) == 0) co_return conn.LastError(nullptr);
-  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
+  Deadline wait(co_await asio::this_coro::executor, deadline);
   const auto timed_out = [] { return Status::Retryable("the database did not answer in time"); };
   // A command is a few hundred bytes, so it cannot fill the socket while the server waits for
   // us to read: waiting for writability alone is enough.
   for (int pending = PQflush(c); pending != 0; pending = PQflush(c)) {
     if (pending < 0) co_return conn.LastError(nullptr);
-    const Ready ready = co_await WaitFor(PQsocket(c), WaitType::wait_write, timer);
+    const Ready ready = co_await wait.WaitFor(PQsocket(c), WaitType::wait_write);
     if (ready == Ready::kTimedOut) co_return timed_out();
     if (ready == Ready::kFailed) co_return Status::Connection("waiting for the database failed");
   }
   PgResult result;
   for (;;) {
     while (PQisBusy(c) != 0) {
-      const Ready ready = co_await WaitFor(PQsocket(c), WaitType::wait_read, timer);
+      const Ready ready = co_await wait.WaitFor(PQsocket(c), WaitType::wait_read);
       if (ready == Ready::kTimedOut) co_return timed_out();
       if (ready == Ready::kFailed) co_return Status::Connection("waiting for the database failed");
       if (PQconsumeInput(c) == 0) co_return conn.LastError(nullptr);
@@ -105,7 +121,7 @@ asio::awaitable<Result<PgConnection>> ConnectAsync(const std::string& conninfo,
   PGconn* c = conn.get();
   if (c == nullptr) co_return Status::Connection("out of memory creating a database connection");
   if (PQstatus(c) == CONNECTION_BAD) co_return ConnectFailure(conninfo, PQerrorMessage(c));
-  asio::steady_timer timer(co_await asio::this_coro::executor, Clock::now() + timeout);
+  Deadline wait(co_await asio::this_coro::executor, Clock::now() + timeout);
   // libpq's protocol: start as if PQconnectPoll had asked for writability; the socket may be a
   // different one after each poll (another address, another host).
   for (PostgresPollingStatusType polled = PGRES_POLLING_WRITING; polled != PGRES_POLLING_OK;
@@ -114,7 +130,7 @@ asio::awaitable<Result<PgConnection>> ConnectAsync(const std::string& conninfo,
     const WaitType what =
         polled == PGRES_POLLING_READING ? WaitType::wait_read : WaitType::wait_write;
     // A failed wait is left to PQconnectPoll, which reports the socket's error.
-    if (co_await WaitFor(PQsocket(c), what, timer) == Ready::kTimedOut) {
+    if (co_await wait.WaitFor(PQsocket(c), what) == Ready::kTimedOut) {
       co_return ConnectFailure(conninfo, "timeout expired");
     }
   }

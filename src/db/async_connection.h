@@ -1,7 +1,9 @@
 // libpq's asynchronous interface on Asio: connecting and running statements without blocking the
 // calling thread. The coroutine waits on libpq's socket through the event loop of its executor,
 // so a thread that serves HTTP never waits on PostgreSQL (docs/design.md, "A slow database holds
-// only the requests that use it"). Every wait has a deadline.
+// only the requests that use it"). Every wait has a deadline. The awaiting coroutine's executor
+// must not run two of its handlers at once: a strand (as each server session has) or an
+// io_context run by one thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <boost/asio.hpp>
+#include <filesystem>
 #include <future>
 #include <regex>
 #include <thread>
@@ -168,6 +169,15 @@ int64_t Metric(int port, const std::string& name) {
   return std::stoll(body.substr(at + name.size() + 2));
 }
 
+// Waits (up to 20 s) until the metric `name` is at least `value`.
+bool WaitForMetric(int port, const std::string& name, int64_t value) {
+  for (int i = 0; i < 800; ++i) {
+    if (Metric(port, name) >= value) return true;
+    std::this_thread::sleep_for(milliseconds(25));
+  }
+  return false;
+}
+
 // Waits (up to 20 s) until `count` sessions of the database wait for a lock.
 bool WaitForLockWaiter(const TestDatabase& db, int count = 1) {
   for (int i = 0; i < 800; ++i) {
@@ -292,9 +302,7 @@ TEST_F(ApiOutage, AFrozenDatabaseHoldsOnlyTheRequestsThatUseIt) {
       return HttpConnection(server.port(), milliseconds(30000)).Get(list_target);
     }));
   }
-  for (int i = 0; i < 800 && Metric(server.port(), "hltwap_db_pool_in_use") < 4; ++i) {
-    std::this_thread::sleep_for(milliseconds(25));
-  }
+  ASSERT_TRUE(WaitForMetric(server.port(), "hltwap_db_pool_in_use", 4));
   ASSERT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 4);
 
   // Endpoints without the database answer at once: the best of five under 100 ms (a blocked
@@ -372,6 +380,62 @@ TEST_F(ApiOutage, ExhaustedPoolAnswers503AfterTheWaitTimeout) {
   ASSERT_TRUE(locker.Exec("COMMIT").ok());
   EXPECT_EQ(blocked.get().status, 200);
   EXPECT_EQ(HttpGet(server.port(), "/healthz").status, 200);
+}
+
+// The threads of a process, as /proc lists them.
+size_t ThreadCount(pid_t pid) {
+  const std::filesystem::path tasks = fmt::format("/proc/{}/task", pid);
+  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator(tasks),
+                                           std::filesystem::directory_iterator()));
+}
+
+// Requests waiting on the database hold a pooled connection or a place in the pool's queue,
+// never a thread: two threads and two connections carry twenty slow requests and a light one,
+// and /metrics answers meanwhile.
+TEST_F(ApiOutage, SlowRequestsWaitForThePoolNotForAThread) {
+  ApiServer server(db_.url(), {{"API_THREADS", "2"},
+                               {"DB_POOL_SIZE", "2"},
+                               {"DB_POOL_TIMEOUT_MS", "60000"},
+                               {"DB_STATEMENT_TIMEOUT_MS", "60000"}});
+  ASSERT_EQ(HttpGet(server.port(), "/api/v1/twaps/568722").status, 200);
+  const size_t threads = ThreadCount(server.process().pid());
+  auto locker = db_.Connect();
+  ASSERT_TRUE(locker.Exec("BEGIN; LOCK TABLE twap_status IN ACCESS EXCLUSIVE MODE").ok());
+  constexpr int kSlow = 20;
+  std::vector<std::future<HttpResult>> slow;
+  for (int i = 0; i < kSlow; ++i) {
+    slow.push_back(std::async(std::launch::async, [&] {
+      return HttpConnection(server.port(), milliseconds(60000)).Get("/api/v1/twaps/568722");
+    }));
+  }
+  // Both connections wait for the lock, the other eighteen requests for a connection.
+  ASSERT_TRUE(WaitForLockWaiter(db_, 2));
+  ASSERT_TRUE(WaitForMetric(server.port(), "hltwap_db_pool_waits_total", kSlow - 2));
+  // The coverage report does not read twap_status: it waits only for the pool.
+  auto light = std::async(std::launch::async, [&] {
+    return HttpConnection(server.port(), milliseconds(60000)).Get("/api/v1/coverage");
+  });
+  ASSERT_TRUE(WaitForMetric(server.port(), "hltwap_db_pool_waits_total", kSlow - 1));
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 2);
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_open"), 2);
+  EXPECT_EQ(ThreadCount(server.process().pid()), threads);
+
+  // The best of five under 100 ms: a server whose threads were all waiting would take until
+  // the lock is released.
+  auto best = std::chrono::steady_clock::duration::max();
+  for (int i = 0; i < 5; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(HttpGet(server.port(), "/metrics").status, 200);
+    best = std::min(best, std::chrono::steady_clock::now() - started);
+  }
+  EXPECT_LT(best, milliseconds(100));
+  EXPECT_EQ(light.wait_for(milliseconds(0)), std::future_status::timeout);
+
+  ASSERT_TRUE(locker.Exec("COMMIT").ok());
+  for (auto& r : slow) EXPECT_EQ(r.get().status, 200);
+  EXPECT_EQ(light.get().status, 200);
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_wait_timeouts_total"), 0);
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_open"), 2);
 }
 
 TEST_F(ApiOutage, EveryDeadPooledConnectionIsReplacedWhileTheDatabaseIsUp) {

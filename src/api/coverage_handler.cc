@@ -23,20 +23,22 @@ CoverageReport CoverageOfLog(const PgResult& log_rows, const CoverageOptions& op
   return BuildCoverage(options, objects);
 }
 
-Response HandleCoverage(PgCluster& cluster, const std::vector<CoverageDatasetSpec>& datasets,
-                        const QueryParams& params) {
+boost::asio::awaitable<Response> HandleCoverage(PgCluster& cluster,
+                                                const std::vector<CoverageDatasetSpec>& datasets,
+                                                const QueryParams& params) {
   auto parsed = ParseTimeWindow(params, WindowRule::kBothOrNeither);
   if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
-    return JsonResponse(422, ValidationErrorBody(*issues));
+    co_return JsonResponse(422, ValidationErrorBody(*issues));
   }
   CoverageOptions options{datasets, std::nullopt, std::nullopt};
   if (const auto& window = std::get<std::optional<TimeWindow>>(parsed)) {
     options.start_micros = window->start_micros;
     options.end_micros = window->end_micros;
   }
-  auto result = cluster.Read(kCoverageObjectsName, {});
-  if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/coverage");
-  return JsonResponse(200, CoverageJson(CoverageOfLog(*result, options)));
+  const std::vector<PgParam> no_params;
+  auto result = co_await cluster.Read(kCoverageObjectsName, no_params);
+  if (!result.ok()) co_return DatabaseFailure(result.status(), "GET /api/v1/coverage");
+  co_return JsonResponse(200, CoverageJson(CoverageOfLog(*result, options)));
 }
 
 }  // namespace hltwap::api

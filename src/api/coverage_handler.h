@@ -21,7 +21,8 @@ std::vector<CoverageDatasetSpec> CoverageDatasets(const Config& config);
 CoverageReport CoverageOfLog(const PgResult& log_rows, const CoverageOptions& options);
 
 // GET /api/v1/coverage[?start&end]
-Response HandleCoverage(PgCluster& cluster, const std::vector<CoverageDatasetSpec>& datasets,
-                        const QueryParams& params);
+boost::asio::awaitable<Response> HandleCoverage(PgCluster& cluster,
+                                                const std::vector<CoverageDatasetSpec>& datasets,
+                                                const QueryParams& params);
 
 }  // namespace hltwap::api

@@ -21,20 +21,69 @@ std::string_view DeclareSql(ExportLayout layout) {
   return sql::kExportFillsCsv;
 }
 
+const std::vector<PgParam> kNoParams;
+
 // A connection with the export's transaction begun. A connection that went stale while idle is
 // replaced, as for every other request (the first statement is where that shows).
-Result<std::shared_ptr<ExportSource>> BeginExport(PgPool& pool) {
+boost::asio::awaitable<Result<std::shared_ptr<ExportSource>>> BeginExport(PgPool& pool) {
   for (size_t attempt = 0;; ++attempt) {
-    HLTWAP_ASSIGN_OR_RETURN(auto lease, pool.Acquire());
+    HLTWAP_CO_ASSIGN_OR_RETURN(auto lease, co_await pool.Acquire());
     const bool reused = lease.reused();
     auto source = std::make_shared<ExportSource>(std::move(lease));
-    const auto begun = source->Run(sql::kExportBegin);
-    if (begun.ok()) return source;
+    const auto begun = co_await source->Run(sql::kExportBegin, kNoParams);
+    if (begun.ok()) co_return source;
     if (begun.status().kind() != ErrorKind::kConnection || !reused ||
         attempt >= pool.options().max_size) {
-      return begun.status();
+      co_return begun.status();
     }
   }
+}
+
+// The layout and the open cursor of an export, on `source`'s transaction. Issues in the plan
+// refuse the export.
+boost::asio::awaitable<Result<ExportPlan>> PlanExport(ExportSource& source, const ExportQuery& q) {
+  ExportPlan plan;
+  // The database cannot hold NUL in text, so a wallet or asset with one matches nothing: the
+  // statement then runs with a NULL wallet, which no row has.
+  const bool matches_nothing = HasNul(q.wallet) || (q.asset && HasNul(*q.asset));
+  const std::string start = SqlTimestamp(q.start_micros);
+  const std::string end = SqlTimestamp(q.end_micros);
+  const PgParam wallet = matches_nothing ? PgParam() : PgParam(q.wallet);
+  const PgParam asset = q.asset && !matches_nothing ? PgParam(*q.asset) : PgParam();
+  std::vector<PgParam> params = {wallet, start, end, asset};
+
+  switch (q.format) {
+    case ExportFormat::kCsv:
+      plan.layout =
+          q.level == ExportLevel::kTwap ? ExportLayout::kCsvTwaps : ExportLayout::kCsvFills;
+      break;
+    case ExportFormat::kKoinly: plan.layout = ExportLayout::kKoinly; break;
+    case ExportFormat::kAwaken: {
+      std::optional<Market> market = q.market;
+      if (!market && q.asset) market = MarketOf(*q.asset);
+      if (!market) {
+        HLTWAP_CO_ASSIGN_OR_RETURN(const auto kinds,
+                                   co_await source.Run(sql::kExportMarkets, params));
+        const bool has_spot = kinds.Get(0, 0) == "t";
+        const bool has_perp = kinds.Get(0, 1) == "t";
+        if (has_spot && has_perp) {
+          plan.issues.push_back(MixedMarketsIssue());
+          co_return plan;
+        }
+        market = has_spot ? Market::kSpot : Market::kPerp;
+      }
+      plan.layout =
+          *market == Market::kSpot ? ExportLayout::kAwakenSpot : ExportLayout::kAwakenPerp;
+      break;
+    }
+  }
+  // The Awaken statements choose their market themselves; the others take it as $5.
+  if (plan.layout != ExportLayout::kAwakenPerp && plan.layout != ExportLayout::kAwakenSpot) {
+    params.push_back(!q.market ? PgParam() : PgParam(*q.market == Market::kSpot ? "spot" : "perp"));
+  }
+  HLTWAP_CO_RETURN_IF_ERROR(co_await source.Open(DeclareSql(plan.layout), params));
+  plan.file_name = ExportFileName(q, plan.layout);
+  co_return plan;
 }
 
 }  // namespace
@@ -48,30 +97,33 @@ std::shared_ptr<void> ExportSlots::TryTake() {
   return std::shared_ptr<void>(in_use_.get(), [in_use = in_use_](void*) { in_use->fetch_sub(1); });
 }
 
-ExportSource::~ExportSource() {
-  if (!in_transaction_) return;
+boost::asio::awaitable<void> ExportSource::Close() {
+  if (!in_transaction_) co_return;
+  in_transaction_ = false;
   // The export stopped early; a broken connection fails this at once and is discarded.
-  const auto rolled_back = Run(sql::kExportRollback);
+  const auto rolled_back = co_await Run(sql::kExportRollback, kNoParams);
   if (!rolled_back.ok()) log::Debug("export: rollback failed: {}", rolled_back.status().message());
 }
 
-Result<PgResult> ExportSource::Run(std::string_view sql, const std::vector<PgParam>& params) {
-  auto result = lease_.Exec(std::string(sql), params);
-  // A failed statement aborts the transaction; the destructor's rollback ends it.
-  return result;
+boost::asio::awaitable<Result<PgResult>> ExportSource::Run(std::string_view sql,
+                                                           const std::vector<PgParam>& params) {
+  // A failed statement aborts the transaction; Close() rolls it back.
+  const std::string statement(sql);
+  co_return co_await lease_.Exec(statement, params);
 }
 
-Status ExportSource::Open(std::string_view declare_sql, const std::vector<PgParam>& params) {
-  HLTWAP_RETURN_IF_ERROR(Run(declare_sql, params).status());
-  HLTWAP_ASSIGN_OR_RETURN(batch_, Run(sql::kExportFetch));
-  return Status::Ok();
+boost::asio::awaitable<Status> ExportSource::Open(std::string_view declare_sql,
+                                                  const std::vector<PgParam>& params) {
+  HLTWAP_CO_RETURN_IF_ERROR((co_await Run(declare_sql, params)).status());
+  HLTWAP_CO_ASSIGN_OR_RETURN(batch_, co_await Run(sql::kExportFetch, kNoParams));
+  co_return Status::Ok();
 }
 
-Result<bool> ExportSource::Next(std::string& piece) {
+boost::asio::awaitable<Result<bool>> ExportSource::Next(std::string& piece) {
   piece.clear();
-  if (done_) return false;
+  if (done_) co_return false;
   if (!batch_) {
-    HLTWAP_ASSIGN_OR_RETURN(batch_, Run(sql::kExportFetch));
+    HLTWAP_CO_ASSIGN_OR_RETURN(batch_, co_await Run(sql::kExportFetch, kNoParams));
   }
   const PgResult& batch = *batch_;
   CsvWriter w(piece);
@@ -88,58 +140,24 @@ Result<bool> ExportSource::Next(std::string& piece) {
   const bool last = batch.rows() == 0;
   batch_.reset();
   if (last) {
-    HLTWAP_RETURN_IF_ERROR(Run(sql::kExportCommit).status());
+    HLTWAP_CO_RETURN_IF_ERROR((co_await Run(sql::kExportCommit, kNoParams)).status());
     in_transaction_ = false;
     done_ = true;
-    return !piece.empty();
+    co_return !piece.empty();
   }
-  return true;
+  co_return true;
 }
 
-Result<ExportPlan> StartExport(PgPool& pool, const ExportQuery& q) {
-  ExportPlan plan;
-  // The database cannot hold NUL in text, so a wallet or asset with one matches nothing: the
-  // statement then runs with a NULL wallet, which no row has.
-  const bool matches_nothing = HasNul(q.wallet) || (q.asset && HasNul(*q.asset));
-  const std::string start = SqlTimestamp(q.start_micros);
-  const std::string end = SqlTimestamp(q.end_micros);
-  const PgParam wallet = matches_nothing ? PgParam() : PgParam(q.wallet);
-  const PgParam asset = q.asset && !matches_nothing ? PgParam(*q.asset) : PgParam();
-  std::vector<PgParam> params = {wallet, start, end, asset};
-
-  HLTWAP_ASSIGN_OR_RETURN(auto source, BeginExport(pool));
-  switch (q.format) {
-    case ExportFormat::kCsv:
-      plan.layout =
-          q.level == ExportLevel::kTwap ? ExportLayout::kCsvTwaps : ExportLayout::kCsvFills;
-      break;
-    case ExportFormat::kKoinly: plan.layout = ExportLayout::kKoinly; break;
-    case ExportFormat::kAwaken: {
-      std::optional<Market> market = q.market;
-      if (!market && q.asset) market = MarketOf(*q.asset);
-      if (!market) {
-        HLTWAP_ASSIGN_OR_RETURN(const auto kinds, source->Run(sql::kExportMarkets, params));
-        const bool has_spot = kinds.Get(0, 0) == "t";
-        const bool has_perp = kinds.Get(0, 1) == "t";
-        if (has_spot && has_perp) {
-          plan.issues.push_back(MixedMarketsIssue());
-          return plan;
-        }
-        market = has_spot ? Market::kSpot : Market::kPerp;
-      }
-      plan.layout =
-          *market == Market::kSpot ? ExportLayout::kAwakenSpot : ExportLayout::kAwakenPerp;
-      break;
-    }
+boost::asio::awaitable<Result<ExportPlan>> StartExport(PgPool& pool, const ExportQuery& q) {
+  HLTWAP_CO_ASSIGN_OR_RETURN(auto source, co_await BeginExport(pool));
+  auto plan = co_await PlanExport(*source, q);
+  if (!plan.ok() || !plan->issues.empty()) {
+    // Ends the transaction, so the connection goes back to the pool usable.
+    co_await source->Close();
+    co_return plan;
   }
-  // The Awaken statements choose their market themselves; the others take it as $5.
-  if (plan.layout != ExportLayout::kAwakenPerp && plan.layout != ExportLayout::kAwakenSpot) {
-    params.push_back(!q.market ? PgParam() : PgParam(*q.market == Market::kSpot ? "spot" : "perp"));
-  }
-  HLTWAP_RETURN_IF_ERROR(source->Open(DeclareSql(plan.layout), params));
-  plan.file_name = ExportFileName(q, plan.layout);
-  plan.source = std::move(source);
-  return plan;
+  plan->source = std::move(source);
+  co_return plan;
 }
 
 }  // namespace hltwap::api

@@ -34,22 +34,24 @@ class ExportSlots {
 };
 
 // The CSV of an open export cursor: the header (the result's column names), then the rows,
-// one batch per piece. Ends the transaction when the rows are out, rolls it back when dropped
-// before that.
+// one batch per piece. Ends the transaction when the rows are out, rolls it back on Close()
+// before that; a source dropped mid-transaction without Close() has its connection discarded.
 class ExportSource final : public BodySource {
  public:
   explicit ExportSource(PgPool::Lease lease) : lease_(std::move(lease)) {}
-  ~ExportSource() override;
   ExportSource(const ExportSource&) = delete;
   ExportSource& operator=(const ExportSource&) = delete;
 
   // Runs one statement of the export's transaction.
-  Result<PgResult> Run(std::string_view sql, const std::vector<PgParam>& params = {});
+  boost::asio::awaitable<Result<PgResult>> Run(std::string_view sql,
+                                               const std::vector<PgParam>& params);
   // Declares the cursor and fetches its first batch, so that a failing query fails before the
   // first byte of the file.
-  Status Open(std::string_view declare_sql, const std::vector<PgParam>& params);
+  boost::asio::awaitable<Status> Open(std::string_view declare_sql,
+                                      const std::vector<PgParam>& params);
 
-  Result<bool> Next(std::string& piece) override;
+  boost::asio::awaitable<Result<bool>> Next(std::string& piece) override;
+  boost::asio::awaitable<void> Close() override;
   // Keeps `slot` (an ExportSlots slot) until the source is destroyed.
   void Hold(std::shared_ptr<void> slot) { slot_ = std::move(slot); }
 
@@ -74,6 +76,6 @@ struct ExportPlan {
 // layout (an Awaken export of a window with perpetual and spot fills is refused), the cursor
 // and its first batch. Errors are the pool's: kConnection / kRetryable while the database is
 // unavailable, anything else an internal error.
-Result<ExportPlan> StartExport(PgPool& pool, const ExportQuery& query);
+boost::asio::awaitable<Result<ExportPlan>> StartExport(PgPool& pool, const ExportQuery& query);
 
 }  // namespace hltwap::api

@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -100,6 +103,43 @@ class Sink {
   std::string temp_;
 };
 
+// Writes the export of `query` to `output`; a usage error (a refused export) is kInvalidArgument
+// with the issues in `issues`.
+boost::asio::awaitable<Status> WriteExport(PgPool& pool, const api::ExportQuery& query,
+                                           const std::string& output,
+                                           std::vector<api::ValidationIssue>& issues) {
+  auto plan = co_await api::StartExport(pool, query);
+  if (!plan.ok()) co_return plan.status();
+  if (!plan->issues.empty()) {
+    issues = plan->issues;
+    co_return Status::InvalidArgument("export refused");
+  }
+  auto sink = Sink::Open(output);
+  if (!sink.ok()) {
+    co_await plan->source->Close();
+    co_return sink.status();
+  }
+  std::string piece;
+  size_t bytes = 0;
+  Status written = Status::Ok();
+  for (;;) {
+    auto more = co_await plan->source->Next(piece);
+    if (!more.ok()) {
+      written = more.status().WithContext("export aborted");
+      break;
+    }
+    if (!*more) break;
+    written = sink->Write(piece);
+    if (!written.ok()) break;
+    bytes += piece.size();
+  }
+  co_await plan->source->Close();
+  if (!written.ok()) co_return written;
+  HLTWAP_CO_RETURN_IF_ERROR(sink->Finish());
+  log::Debug("export: {} bytes ({})", bytes, plan->file_name);
+  co_return Status::Ok();
+}
+
 int RunExport(const ExportFlags& flags) {
   api::QueryParams params;
   for (const auto& [name, value] : flags.params) {
@@ -123,22 +163,16 @@ int RunExport(const ExportFlags& flags) {
   pool_options.max_size = 1;
   PgPool pool(std::move(pool_options));
 
-  auto plan = api::StartExport(pool, std::get<api::ExportQuery>(parsed));
-  if (!plan.ok()) return ReportFailure(plan.status());
-  if (!plan->issues.empty()) return usage(plan->issues);
-  auto sink = Sink::Open(flags.output);
-  if (!sink.ok()) return ReportFailure(sink.status());
-  std::string piece;
-  size_t bytes = 0;
-  for (;;) {
-    auto more = plan->source->Next(piece);
-    if (!more.ok()) return ReportFailure(more.status().WithContext("export aborted"));
-    if (!*more) break;
-    if (const Status st = sink->Write(piece); !st.ok()) return ReportFailure(st);
-    bytes += piece.size();
-  }
-  if (const Status st = sink->Finish(); !st.ok()) return ReportFailure(st);
-  log::Debug("export: {} bytes ({})", bytes, plan->file_name);
+  // The export's statements run on an event loop of this thread, as the server's do.
+  boost::asio::io_context io;
+  std::vector<api::ValidationIssue> issues;
+  auto done = boost::asio::co_spawn(
+      io, WriteExport(pool, std::get<api::ExportQuery>(parsed), flags.output, issues),
+      boost::asio::use_future);
+  io.run();
+  const Status st = done.get();
+  if (!issues.empty()) return usage(issues);
+  if (!st.ok()) return ReportFailure(st);
   return kExitOk;
 }
 

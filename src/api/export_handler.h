@@ -11,6 +11,7 @@
 namespace hltwap::api {
 
 // At most slots.max() exports stream at once; beyond that, 503 with Retry-After.
-Response HandleExport(PgPool& pool, ExportSlots& slots, const QueryParams& params);
+boost::asio::awaitable<Response> HandleExport(PgPool& pool, ExportSlots& slots,
+                                              const QueryParams& params);
 
 }  // namespace hltwap::api

@@ -74,17 +74,17 @@ TwapCursor CursorAt(const PgResult& result, int row) {
 
 }  // namespace
 
-Response HandleListTwaps(PgCluster& cluster, const QueryParams& params) {
+boost::asio::awaitable<Response> HandleListTwaps(PgCluster& cluster, const QueryParams& params) {
   auto parsed = ParseTwapsQuery(params);
   if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
-    return JsonResponse(422, ValidationErrorBody(*issues));
+    co_return JsonResponse(422, ValidationErrorBody(*issues));
   }
   const TwapsQuery& q = std::get<TwapsQuery>(parsed);
   JsonWriter w;
   WriteListHeader(w, q);
   if (HasNul(q.wallet) || (q.asset && HasNul(*q.asset))) {
     WritePageEnd(w, std::nullopt);
-    return JsonResponse(200, w.Take());
+    co_return JsonResponse(200, w.Take());
   }
 
   const std::string start = SqlTimestamp(q.start_micros);
@@ -100,8 +100,9 @@ Response HandleListTwaps(PgCluster& cluster, const QueryParams& params) {
       q.cursor ? PgParam(q.cursor->twap_id) : std::nullopt,
       row_limit,
   };
-  auto result = cluster.Read(q.latest_per_twap ? kTwapsLatestName : kTwapsWithRowsName, sql_params);
-  if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps");
+  auto result =
+      co_await cluster.Read(q.latest_per_twap ? kTwapsLatestName : kTwapsWithRowsName, sql_params);
+  if (!result.ok()) co_return DatabaseFailure(result.status(), "GET /api/v1/twaps");
   const PgResult& r = *result;
 
   std::optional<TwapCursor> next;
@@ -136,15 +137,16 @@ Response HandleListTwaps(PgCluster& cluster, const QueryParams& params) {
     if (groups.size() > count) next = CursorAt(r, groups[count - 1].second - 1);
   }
   WritePageEnd(w, next ? std::optional(EncodeCursor(*next)) : std::nullopt);
-  return JsonResponse(200, w.Take());
+  co_return JsonResponse(200, w.Take());
 }
 
-Response HandleGetTwap(PgCluster& cluster, std::string_view twap_id) {
-  if (HasNul(twap_id)) return TwapNotFound(twap_id);
-  auto result = cluster.Read(kTwapRowsName, {twap_id});
-  if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}");
+boost::asio::awaitable<Response> HandleGetTwap(PgCluster& cluster, std::string_view twap_id) {
+  if (HasNul(twap_id)) co_return TwapNotFound(twap_id);
+  const std::vector<PgParam> sql_params = {twap_id};
+  auto result = co_await cluster.Read(kTwapRowsName, sql_params);
+  if (!result.ok()) co_return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}");
   const PgResult& r = *result;
-  if (r.rows() == 0) return TwapNotFound(twap_id);
+  if (r.rows() == 0) co_return TwapNotFound(twap_id);
   JsonWriter w;
   w.BeginObject().Key("twap_id").String(twap_id).Key("rows").BeginArray();
   for (int row = 0; row < r.rows(); ++row) WriteTwapRow(w, r, row);
@@ -153,16 +155,17 @@ Response HandleGetTwap(PgCluster& cluster, std::string_view twap_id) {
   w.Key("fills_summary");
   WriteFillsSummary(w, r, r.rows() - 1);
   w.EndObject();
-  return JsonResponse(200, w.Take());
+  co_return JsonResponse(200, w.Take());
 }
 
-Response HandleTwapFills(PgCluster& cluster, std::string_view twap_id, const QueryParams& params) {
+boost::asio::awaitable<Response> HandleTwapFills(PgCluster& cluster, std::string_view twap_id,
+                                                 const QueryParams& params) {
   auto parsed = ParseFillsQuery(params);
   if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
-    return JsonResponse(422, ValidationErrorBody(*issues));
+    co_return JsonResponse(422, ValidationErrorBody(*issues));
   }
   const FillsQuery& q = std::get<FillsQuery>(parsed);
-  if (HasNul(twap_id)) return TwapNotFound(twap_id);
+  if (HasNul(twap_id)) co_return TwapNotFound(twap_id);
 
   const std::string after_time = q.cursor ? SqlTimestamp(q.cursor->time_micros) : "";
   const std::string row_limit = std::to_string(q.limit + 1);
@@ -173,11 +176,11 @@ Response HandleTwapFills(PgCluster& cluster, std::string_view twap_id, const Que
       q.cursor ? PgParam(q.cursor->wallet) : std::nullopt,
       row_limit,
   };
-  auto result = cluster.Read(kTwapFillsName, sql_params);
-  if (!result.ok()) return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}/fills");
+  auto result = co_await cluster.Read(kTwapFillsName, sql_params);
+  if (!result.ok()) co_return DatabaseFailure(result.status(), "GET /api/v1/twaps/{twap_id}/fills");
   const PgResult& r = *result;
   // No row: an unknown TWAP; one row of NULLs: a known TWAP with no fill on this page.
-  if (r.rows() == 0) return TwapNotFound(twap_id);
+  if (r.rows() == 0) co_return TwapNotFound(twap_id);
   const int count = r.IsNull(0, kFillTimeMicros) ? 0 : std::min(r.rows(), q.limit);
 
   JsonWriter w;
@@ -191,12 +194,13 @@ Response HandleTwapFills(PgCluster& cluster, std::string_view twap_id, const Que
                                        std::string(r.Get(last, kFillWallet))});
   }
   WritePageEnd(w, next);
-  return JsonResponse(200, w.Take());
+  co_return JsonResponse(200, w.Take());
 }
 
-Response HandleHealth(PgCluster& cluster) {
+boost::asio::awaitable<Response> HandleHealth(PgCluster& cluster) {
   // The primary answers for itself; the standbys as their last health check found them.
-  auto primary = cluster.ReadPrimary(kLastIngestedName, {}, kHealthQueryTimeout);
+  const std::vector<PgParam> no_params;
+  auto primary = co_await cluster.ReadPrimary(kLastIngestedName, no_params, kHealthQueryTimeout);
   std::string_view database = "ok";
   if (!primary.ok()) {
     database = IsUnavailable(primary.status()) ? "unreachable" : "error";
@@ -208,7 +212,7 @@ Response HandleHealth(PgCluster& cluster) {
   });
   // Without the primary, a standby in rotation still answers reads: degraded, not down.
   Result<PgResult> last = std::move(primary);
-  if (!last.ok() && standby_serving) last = cluster.Read(kLastIngestedName, {});
+  if (!last.ok() && standby_serving) last = co_await cluster.Read(kLastIngestedName, no_params);
   const std::string_view status = database == "ok" ? "ok" : last.ok() ? "degraded" : "unavailable";
 
   JsonWriter w;
@@ -260,7 +264,7 @@ Response HandleHealth(PgCluster& cluster) {
     w.EndObject();
   }
   w.EndArray().EndObject();
-  return JsonResponse(status == "unavailable" ? 503 : 200, w.Take());
+  co_return JsonResponse(status == "unavailable" ? 503 : 200, w.Take());
 }
 
 }  // namespace hltwap::api

@@ -1,5 +1,7 @@
 // One handler per endpoint: parameters in, a complete response out. They hold no state; the
 // database is reached through the cluster (primary and standbys), whose waits are all bounded.
+// Handlers that use the database are coroutines: waiting on it suspends the request, not the
+// thread.
 #pragma once
 
 #include <cstdint>
@@ -14,19 +16,15 @@
 
 namespace hltwap::api {
 
-// 503 while the database cannot be reached (or no connection is free in time); any other
-// failure is a 500 that says nothing about its cause (the log line has it, masked). `what`
-// names the endpoint in the log.
-Response DatabaseFailure(const Status& status, std::string_view what);
-
 // GET /api/v1/twaps
-Response HandleListTwaps(PgCluster& cluster, const QueryParams& params);
+boost::asio::awaitable<Response> HandleListTwaps(PgCluster& cluster, const QueryParams& params);
 // GET /api/v1/twaps/{twap_id}
-Response HandleGetTwap(PgCluster& cluster, std::string_view twap_id);
+boost::asio::awaitable<Response> HandleGetTwap(PgCluster& cluster, std::string_view twap_id);
 // GET /api/v1/twaps/{twap_id}/fills
-Response HandleTwapFills(PgCluster& cluster, std::string_view twap_id, const QueryParams& params);
+boost::asio::awaitable<Response> HandleTwapFills(PgCluster& cluster, std::string_view twap_id,
+                                                 const QueryParams& params);
 // GET /healthz
-Response HandleHealth(PgCluster& cluster);
+boost::asio::awaitable<Response> HandleHealth(PgCluster& cluster);
 
 // Shared by the handlers of every endpoint.
 

@@ -2,6 +2,7 @@
 // response is plain data, so the router can be tested without sockets.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <memory>
 #include <string>
@@ -19,14 +20,17 @@ using Request = http::request<http::string_body>;
 inline constexpr std::string_view kJson = "application/json";
 
 // A body made piece by piece (an export). The session pulls each piece and sends it as one HTTP
-// chunk, so memory stays bounded by a piece, not the body. Next() runs on the session's thread
-// and may wait on the database; every such wait is bounded.
+// chunk, so memory stays bounded by a piece, not the body. Next() is awaited by the session's
+// coroutine and may wait on the database; every such wait is bounded.
 class BodySource {
  public:
   virtual ~BodySource() = default;
   // Replaces `piece` with the next bytes; false when the body is complete. An error leaves the
   // body incomplete: the session then ends the connection without the final chunk.
-  virtual Result<bool> Next(std::string& piece) = 0;
+  virtual boost::asio::awaitable<Result<bool>> Next(std::string& piece) = 0;
+  // Awaited once the session is done with the source, complete or not (a source that holds a
+  // database connection gives it back in order here).
+  virtual boost::asio::awaitable<void> Close() { co_return; }
 };
 
 struct Response {

@@ -109,13 +109,6 @@ std::optional<Match> MatchPath(std::string_view path) {
   return std::nullopt;
 }
 
-// The endpoint of a request target, when it is a valid origin-form target with a route.
-std::optional<Match> MatchTarget(std::string_view target) {
-  const auto url = boost::urls::parse_origin_form(target);
-  if (!url) return std::nullopt;
-  return MatchPath(SanitizeUtf8(url->path(), Nul::kKeep));
-}
-
 // The decoded query string, '+' meaning a space as in HTML forms.
 QueryParams Params(const boost::urls::url_view& target) {
   QueryParams params;
@@ -155,31 +148,8 @@ bool Router::OriginAllowed(const Request& request) const {
       [&](const std::string& allowed) { return allowed == "*" || allowed == value; });
 }
 
-Response Router::Handle(const Request& request) const {
-  return WithCors(request, Route(request));
-}
-
-bool Router::UsesDatabase(const Request& request) const {
-  if (request.method() != http::verb::get) return false;
-  const auto match = MatchTarget(request.target());
-  if (!match) return false;
-  switch (match->endpoint) {
-    case Endpoint::kIndex:
-    case Endpoint::kExplorerTwap:
-    case Endpoint::kExplorerAsset:
-    case Endpoint::kDocs:
-    case Endpoint::kDocsAsset:
-    case Endpoint::kOpenApi:
-    case Endpoint::kMetrics: return false;
-    default: return true;
-  }
-}
-
-Response Router::DatabaseBusy(const Request& request) const {
-  Response r = JsonResponse(503, DetailBody("Database unavailable"));
-  const auto match = MatchTarget(request.target());
-  r.route = match ? match->route : kRouteUnmatched;
-  return WithCors(request, std::move(r));
+boost::asio::awaitable<Response> Router::Handle(const Request& request) const {
+  co_return WithCors(request, co_await Route(request));
 }
 
 Response Router::WithCors(const Request& request, Response response) const {
@@ -191,18 +161,18 @@ Response Router::WithCors(const Request& request, Response response) const {
   return response;
 }
 
-Response Router::Route(const Request& request) const {
+boost::asio::awaitable<Response> Router::Route(const Request& request) const {
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) {
     Response r = JsonResponse(400, DetailBody("Invalid request target"));
     r.route = kRouteUnmatched;
-    return r;
+    co_return r;
   }
   const auto match = MatchPath(SanitizeUtf8(target->path(), Nul::kKeep));
   if (!match) {
     Response r = JsonResponse(404, DetailBody("Not Found"));
     r.route = kRouteUnmatched;
-    return r;
+    co_return r;
   }
 
   if (request.method() != http::verb::get) {
@@ -227,9 +197,10 @@ Response Router::Route(const Request& request) const {
       }
     }
     r.route = match->route;
-    return r;
+    co_return r;
   }
 
+  const QueryParams params = Params(*target);
   Response r;
   switch (match->endpoint) {
     case Endpoint::kIndex: r = ExplorerPageResponse(explorer_, 0); break;
@@ -254,29 +225,29 @@ Response Router::Route(const Request& request) const {
       r.content_type = std::string(kJson);
       r.static_body = openapi_json_;
       break;
-    case Endpoint::kHealth: r = HandleHealth(cluster_); break;
+    case Endpoint::kHealth: r = co_await HandleHealth(cluster_); break;
     case Endpoint::kMetrics: {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = metrics_.Render(&cluster_);
       break;
     }
-    case Endpoint::kTwaps: r = HandleListTwaps(cluster_, Params(*target)); break;
-    case Endpoint::kTwap: r = HandleGetTwap(cluster_, match->path_param); break;
+    case Endpoint::kTwaps: r = co_await HandleListTwaps(cluster_, params); break;
+    case Endpoint::kTwap: r = co_await HandleGetTwap(cluster_, match->path_param); break;
     case Endpoint::kTwapFills:
-      r = HandleTwapFills(cluster_, match->path_param, Params(*target));
+      r = co_await HandleTwapFills(cluster_, match->path_param, params);
       break;
     case Endpoint::kWalletSummary:
-      r = HandleWalletSummary(cluster_, match->path_param, Params(*target));
+      r = co_await HandleWalletSummary(cluster_, match->path_param, params);
       break;
     case Endpoint::kCoverage:
-      r = HandleCoverage(cluster_, options_.coverage_datasets, Params(*target));
+      r = co_await HandleCoverage(cluster_, options_.coverage_datasets, params);
       break;
     case Endpoint::kExport:
-      r = HandleExport(cluster_.primary_pool(), export_slots_, Params(*target));
+      r = co_await HandleExport(cluster_.primary_pool(), export_slots_, params);
       break;
   }
   r.route = match->route;
-  return r;
+  co_return r;
 }
 
 }  // namespace hltwap::api

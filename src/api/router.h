@@ -28,14 +28,12 @@ class Router {
   Router(PgCluster& cluster, Metrics& metrics, const DocsAssets& assets,
          const ExplorerAssets& explorer, RouterOptions options);
 
-  Response Handle(const Request& request) const;
-  // Whether Handle may wait on the database (the session runs those requests off its threads).
-  bool UsesDatabase(const Request& request) const;
-  // The 503 for a request that found no database thread free in time.
-  Response DatabaseBusy(const Request& request) const;
+  // A coroutine: a request that uses the database suspends while it waits, on the caller's
+  // executor; the others complete without suspending. `request` must outlive the awaiting.
+  boost::asio::awaitable<Response> Handle(const Request& request) const;
 
  private:
-  Response Route(const Request& request) const;
+  boost::asio::awaitable<Response> Route(const Request& request) const;
   Response WithCors(const Request& request, Response response) const;
   bool OriginAllowed(const Request& request) const;
 

@@ -7,7 +7,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <mutex>
@@ -137,7 +136,6 @@ class Server {
         router_(router),
         metrics_(metrics),
         io_(static_cast<int>(options.threads)),
-        database_threads_(options.database_threads),
         acceptor_(asio::make_strand(io_)),
         signals_(io_, SIGINT, SIGTERM),
         drain_timer_(io_),
@@ -197,8 +195,8 @@ class Server {
       }
       boost::system::error_code peer_error;
       const std::string client = socket.remote_endpoint(peer_error).address().to_string();
-      auto session = std::make_shared<Session>(std::move(socket), router_, metrics_,
-                                               options_.limits, database_threads_.get_executor());
+      auto session =
+          std::make_shared<Session>(std::move(socket), router_, metrics_, options_.limits);
       // A refused session never runs: its socket closes as it goes out of scope.
       const Admission admission = registry_.Add(session, client);
       if (admission == Admission::kClientFull || admission == Admission::kServerFull) {
@@ -245,8 +243,6 @@ class Server {
   const Router& router_;
   Metrics& metrics_;
   asio::io_context io_;
-  // Declared after io_, so it is joined first: no database request outlives the sessions.
-  asio::thread_pool database_threads_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer drain_timer_;
@@ -274,8 +270,6 @@ ServerOptions ServerOptionsFromConfig(const Config& config) {
   o.limits.read_timeout = config.api_read_timeout;
   o.limits.request_timeout = config.api_request_timeout;
   o.limits.write_timeout = config.api_write_timeout;
-  o.limits.database_queue_timeout = config.db_pool_timeout;
-  o.database_threads = PoolSize(config, o.threads) + 2;
   return o;
 }
 

@@ -1,14 +1,13 @@
 // The listener and its threads: accepts connections, runs a Session for each, and shuts down
 // gracefully on SIGTERM/SIGINT (stop accepting, let requests in flight finish within a bound).
 //
-// Request handlers run on the same threads as the network I/O and call the database
-// synchronously through the pool. That is the simpler of the two robust designs: every wait
-// on the database is bounded (a free connection within DB_POOL_TIMEOUT_MS, connecting within
-// DB_CONNECT_TIMEOUT, each statement within DB_STATEMENT_TIMEOUT_MS, checked by poll() on the
-// libpq socket), so a thread is never blocked forever, and a slow or lost database turns into
-// 503s. The queries are a few milliseconds of indexed reads, so making them asynchronous
-// (libpq's socket inside Asio) would add a state machine for no throughput gain. While a
-// thread waits on the database, connections served by the other threads proceed.
+// Request handlers are coroutines on the same threads as the network I/O. A handler that uses
+// the database awaits it through the pool with libpq's asynchronous interface (the libpq socket
+// watched by the same event loop), so no thread ever waits on PostgreSQL: the pool bounds the
+// queries in flight, not the threads. Every wait is bounded (a free connection within
+// DB_POOL_TIMEOUT_MS, connecting within DB_CONNECT_TIMEOUT, each statement within
+// DB_STATEMENT_TIMEOUT_MS), so a slow or lost database turns into 503s while every request that
+// does not use it is answered at once.
 #pragma once
 
 #include <chrono>
@@ -26,9 +25,6 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   uint16_t port = 8000;
   unsigned threads = 1;
-  // Threads that run requests using the database: enough for every pooled connection to be in
-  // use, and two more so /healthz is not queued behind them.
-  unsigned database_threads = 4;
   // At the cap, an idle connection is closed to make room; when none is idle the new one is.
   unsigned max_connections = 1024;
   unsigned max_connections_per_client = 256;  // per remote address; 0: no bound

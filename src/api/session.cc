@@ -2,7 +2,6 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -75,13 +74,12 @@ std::string_view ReasonDetail(unsigned status) {
 }  // namespace
 
 Session::Session(asio::ip::tcp::socket socket, const Router& router, Metrics& metrics,
-                 const SessionLimits& limits, asio::thread_pool::executor_type database)
+                 const SessionLimits& limits)
     : stream_(std::move(socket)),
       buffer_(limits.max_header_bytes + limits.max_body_bytes + kReadChunk),
       router_(router),
       metrics_(metrics),
       limits_(limits),
-      database_(std::move(database)),
       peer_(PeerAddress(stream_.socket())) {}
 
 void Session::Shutdown() {
@@ -153,7 +151,7 @@ asio::awaitable<void> Session::Run() {
     const auto started = Clock::now();
     Response response;
     try {
-      response = co_await Handle(request);
+      response = co_await router_.Handle(request);
     } catch (const std::exception& e) {
       // Nothing about the cause reaches the client; the log line is masked.
       log::Error("{} {}: {}", beast::http::to_string(request.method()),
@@ -167,21 +165,6 @@ asio::awaitable<void> Session::Run() {
     if (!co_await Send(std::move(response), &request, keep_alive, started) || !keep_alive) break;
   }
   co_await Close();
-}
-
-asio::awaitable<Response> Session::Handle(const Request& request) {
-  if (!router_.UsesDatabase(request)) co_return router_.Handle(request);
-  const auto queued = Clock::now();
-  co_return co_await asio::co_spawn(
-      database_,
-      [this, &request, queued]() -> asio::awaitable<Response> {
-        // Every database thread was busy for as long as a pooled connection may be waited for.
-        if (Clock::now() - queued > limits_.database_queue_timeout) {
-          co_return router_.DatabaseBusy(request);
-        }
-        co_return router_.Handle(request);
-      },
-      asio::use_awaitable);
 }
 
 asio::awaitable<void> Session::Close() {
@@ -255,19 +238,13 @@ asio::awaitable<bool> Session::SendChunked(Response response, const Request& req
   bool complete = false;
   std::string failure;
   while (!ec) {
-    // The next piece may wait on PostgreSQL: a database thread makes it, as for any handler.
+    // The next piece may wait on PostgreSQL: this coroutine suspends meanwhile.
     Result<bool> more = false;
-    co_await asio::co_spawn(
-        database_,
-        [&]() -> asio::awaitable<void> {
-          try {
-            more = response.stream->Next(piece);
-          } catch (const std::exception& e) {
-            more = Status::Internal(e.what());
-          }
-          co_return;
-        },
-        asio::use_awaitable);
+    try {
+      more = co_await response.stream->Next(piece);
+    } catch (const std::exception& e) {
+      more = Status::Internal(e.what());
+    }
     if (!more.ok()) {
       failure = more.status().message();
       break;
@@ -287,15 +264,10 @@ asio::awaitable<bool> Session::SendChunked(Response response, const Request& req
         co_await asio::async_write(stream_, beast::http::make_chunk(asio::buffer(piece)), kNoThrow);
     if (!ec) sent += piece.size();
   }
-  // The source ends its transaction (on a database thread) and gives its connection back
-  // before this connection lingers.
-  co_await asio::co_spawn(
-      database_,
-      [&]() -> asio::awaitable<void> {
-        response.stream.reset();
-        co_return;
-      },
-      asio::use_awaitable);
+  // The source ends its transaction and gives its connection back before this connection
+  // lingers.
+  co_await response.stream->Close();
+  response.stream.reset();
   const double ms = std::chrono::duration<double>(Clock::now() - started).count() * 1000;
   if (!failure.empty()) {
     log::Error("{} {} {} {}: body aborted after {}B: {}", method, path, response.status, peer_,

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
@@ -30,17 +29,14 @@ struct SessionLimits {
   std::chrono::milliseconds write_timeout{10000};
   // Requests served on one connection before it is closed (bounds a pipelining client).
   unsigned max_requests_per_connection = 1000;
-  // A request that waited this long for a database thread answers 503 without trying (the
-  // pool's own wait for a connection, DB_POOL_TIMEOUT_MS).
-  std::chrono::milliseconds database_queue_timeout{1000};
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // Requests that use the database run on `database`, so the connection's own threads never
-  // wait on PostgreSQL and /metrics, /openapi.json or /docs answer while it is slow or frozen.
+  // A request that waits on the database suspends this session's coroutine only, so the
+  // server's threads go on serving /metrics, /openapi.json or /docs while it is slow or frozen.
   Session(boost::asio::ip::tcp::socket socket, const Router& router, Metrics& metrics,
-          const SessionLimits& limits, boost::asio::thread_pool::executor_type database);
+          const SessionLimits& limits);
 
   boost::asio::awaitable<void> Run();
   boost::beast::tcp_stream::executor_type executor() { return stream_.get_executor(); }
@@ -60,14 +56,12 @@ class Session : public std::enable_shared_from_this<Session> {
                                            bool keep_alive,
                                            std::chrono::steady_clock::time_point started);
   boost::asio::awaitable<void> Close();
-  boost::asio::awaitable<Response> Handle(const Request& request);
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   const Router& router_;
   Metrics& metrics_;
   const SessionLimits& limits_;
-  boost::asio::thread_pool::executor_type database_;
   std::string peer_;
   // Waiting for the first byte of a request; a new connection is idle until its first byte.
   std::atomic<bool> idle_{true};

@@ -100,11 +100,11 @@ void WriteSummary(JsonWriter& w, const PgResult* r) {
 
 }  // namespace
 
-Response HandleWalletSummary(PgCluster& cluster, std::string_view wallet,
-                             const QueryParams& params) {
+boost::asio::awaitable<Response> HandleWalletSummary(PgCluster& cluster, std::string_view wallet,
+                                                     const QueryParams& params) {
   auto parsed = ParseTimeWindow(params, WindowRule::kRequired);
   if (auto* issues = std::get_if<std::vector<ValidationIssue>>(&parsed)) {
-    return JsonResponse(422, ValidationErrorBody(*issues));
+    co_return JsonResponse(422, ValidationErrorBody(*issues));
   }
   const TimeWindow window = *std::get<std::optional<TimeWindow>>(parsed);
   const std::string normalized = NormalizeWallet(wallet);
@@ -117,17 +117,18 @@ Response HandleWalletSummary(PgCluster& cluster, std::string_view wallet,
   if (HasNul(normalized)) {
     WriteSummary(w, nullptr);
     w.EndObject();
-    return JsonResponse(200, w.Take());
+    co_return JsonResponse(200, w.Take());
   }
   const std::string start = SqlTimestamp(window.start_micros);
   const std::string end = SqlTimestamp(window.end_micros);
-  auto result = cluster.Read(kWalletSummaryName, {normalized, start, end});
+  const std::vector<PgParam> sql_params = {normalized, start, end};
+  auto result = co_await cluster.Read(kWalletSummaryName, sql_params);
   if (!result.ok()) {
-    return DatabaseFailure(result.status(), "GET /api/v1/wallets/{wallet}/summary");
+    co_return DatabaseFailure(result.status(), "GET /api/v1/wallets/{wallet}/summary");
   }
   WriteSummary(w, &*result);
   w.EndObject();
-  return JsonResponse(200, w.Take());
+  co_return JsonResponse(200, w.Take());
 }
 
 }  // namespace hltwap::api

@@ -11,7 +11,7 @@ namespace hltwap::api {
 
 // `wallet` is the path segment as sent (decoded); it is normalised as the list endpoint's
 // `wallet` parameter is. A wallet without data in the window gets zero counts and empty lists.
-Response HandleWalletSummary(PgCluster& cluster, std::string_view wallet,
-                             const QueryParams& params);
+boost::asio::awaitable<Response> HandleWalletSummary(PgCluster& cluster, std::string_view wallet,
+                                                     const QueryParams& params);
 
 }  // namespace hltwap::api

@@ -79,18 +79,26 @@ class [[nodiscard]] Result {
 #define HLTWAP_CONCAT_INNER(a, b) a##b
 #define HLTWAP_CONCAT(a, b) HLTWAP_CONCAT_INNER(a, b)
 
-// Returns the status from the enclosing function when it is an error.
-#define HLTWAP_RETURN_IF_ERROR(expr)         \
-  do {                                       \
-    ::hltwap::Status _hltwap_st = (expr);    \
-    if (!_hltwap_st.ok()) return _hltwap_st; \
+// `ret` is `return` in functions, `co_return` in coroutines.
+#define HLTWAP_RETURN_IF_ERROR_WITH(ret, expr) \
+  do {                                         \
+    ::hltwap::Status _hltwap_st = (expr);      \
+    if (!_hltwap_st.ok()) ret _hltwap_st;      \
   } while (false)
 
-#define HLTWAP_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                 \
-  if (!tmp.ok()) return tmp.status();                \
+#define HLTWAP_ASSIGN_OR_RETURN_WITH(ret, tmp, lhs, expr) \
+  auto tmp = (expr);                                      \
+  if (!tmp.ok()) ret tmp.status();                        \
   lhs = std::move(tmp).value()
+
+// Returns the status from the enclosing function when it is an error.
+#define HLTWAP_RETURN_IF_ERROR(expr) HLTWAP_RETURN_IF_ERROR_WITH(return, expr)
 
 // HLTWAP_ASSIGN_OR_RETURN(auto conn, Connect(url));
 #define HLTWAP_ASSIGN_OR_RETURN(lhs, expr) \
-  HLTWAP_ASSIGN_OR_RETURN_IMPL(HLTWAP_CONCAT(_hltwap_result_, __LINE__), lhs, expr)
+  HLTWAP_ASSIGN_OR_RETURN_WITH(return, HLTWAP_CONCAT(_hltwap_result_, __LINE__), lhs, expr)
+
+// The same two for coroutines.
+#define HLTWAP_CO_RETURN_IF_ERROR(expr) HLTWAP_RETURN_IF_ERROR_WITH(co_return, expr)
+#define HLTWAP_CO_ASSIGN_OR_RETURN(lhs, expr) \
+  HLTWAP_ASSIGN_OR_RETURN_WITH(co_return, HLTWAP_CONCAT(_hltwap_result_, __LINE__), lhs, expr)

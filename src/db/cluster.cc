@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <charconv>
 
 #include "common/log.h"
@@ -96,26 +98,25 @@ PgCluster::~PgCluster() {
   if (checker_.joinable()) checker_.join();
 }
 
-Result<PgResult> PgCluster::RunOn(Target& target, const std::string& statement,
-                                  const std::vector<PgParam>& params,
-                                  std::optional<std::chrono::milliseconds> timeout,
-                                  bool& no_connection_free) {
+boost::asio::awaitable<Result<PgResult>> PgCluster::RunOn(
+    Target& target, const std::string& statement, const std::vector<PgParam>& params,
+    std::optional<std::chrono::milliseconds> timeout, bool& no_connection_free) {
   // Each failed attempt discards its connection, so after max_size attempts on reused
   // connections the next one is new: one that fails then means the database is down.
   for (size_t attempt = 0;; ++attempt) {
-    auto lease = target.pool.Acquire();
+    auto lease = co_await target.pool.Acquire();
     if (!lease.ok()) {
       no_connection_free = lease.status().kind() == ErrorKind::kRetryable;
       ++target.failures;
-      return lease.status();
+      co_return lease.status();
     }
     ++target.queries;
-    auto result = lease->ExecPrepared(statement, params, timeout);
-    if (result.ok()) return result;
+    auto result = co_await lease->ExecPrepared(statement, params, timeout);
+    if (result.ok()) co_return result;
     if (result.status().kind() != ErrorKind::kConnection || !lease->reused() ||
         attempt >= target.pool.options().max_size) {
       ++target.failures;
-      return result;
+      co_return result;
     }
   }
 }
@@ -138,37 +139,42 @@ void PgCluster::TakeOutOfRotation(Target& target, const Status& why) {
             why.message());
 }
 
-Result<PgResult> PgCluster::Read(std::string_view statement, const std::vector<PgParam>& params) {
+boost::asio::awaitable<Result<PgResult>> PgCluster::Read(std::string_view statement,
+                                                         const std::vector<PgParam>& params) {
   const std::string name(statement);
   for (size_t tried = 0; tried < standbys_.size(); ++tried) {
     Target* standby = NextInRotation();
     if (standby == nullptr) break;
     bool no_connection_free = false;
-    auto result = RunOn(*standby, name, params, std::nullopt, no_connection_free);
-    if (result.ok()) return result;
+    auto result = co_await RunOn(*standby, name, params, std::nullopt, no_connection_free);
+    if (result.ok()) co_return result;
     // Busy is not broken: the next standby or the primary takes this read.
     if (!no_connection_free && TargetUnavailable(result.status())) {
       TakeOutOfRotation(*standby, result.status());
     }
   }
-  return ReadPrimary(statement, params);
+  co_return co_await ReadPrimary(statement, params);
 }
 
-Result<PgResult> PgCluster::ReadPrimary(std::string_view statement,
-                                        const std::vector<PgParam>& params,
-                                        std::optional<std::chrono::milliseconds> timeout) {
+boost::asio::awaitable<Result<PgResult>> PgCluster::ReadPrimary(
+    std::string_view statement, const std::vector<PgParam>& params,
+    std::optional<std::chrono::milliseconds> timeout) {
   bool no_connection_free = false;
-  return RunOn(*primary_, std::string(statement), params, timeout, no_connection_free);
+  const std::string name(statement);
+  co_return co_await RunOn(*primary_, name, params, timeout, no_connection_free);
 }
 
-void PgCluster::Check(Target& target) {
+boost::asio::awaitable<void> PgCluster::Check(Target& target) {
   bool reachable = false;
   DbRole role = DbRole::kUnknown;
   std::optional<double> lag;
   std::string problem;
-  auto lease = target.check_pool->Acquire();
-  Result<PgResult> state = lease.ok() ? lease->ExecPrepared(std::string(kStandbyStateName), {})
-                                      : Result<PgResult>(lease.status());
+  auto lease = co_await target.check_pool->Acquire();
+  const std::string name(kStandbyStateName);
+  const std::vector<PgParam> no_params;
+  // Not a conditional expression: GCC 12 miscompiles co_await inside one.
+  Result<PgResult> state = lease.status();
+  if (lease.ok()) state = co_await lease->ExecPrepared(name, no_params);
   if (!state.ok()) {
     problem = "unreachable: " + state.status().message();
   } else {
@@ -205,10 +211,25 @@ void PgCluster::Check(Target& target) {
 }
 
 void PgCluster::CheckLoop() {
+  boost::asio::io_context io;
   std::unique_lock lock(stop_mutex_);
   while (!stopping_) {
     lock.unlock();
-    for (auto& standby : standbys_) Check(*standby);
+    boost::asio::co_spawn(
+        io,
+        [this]() -> boost::asio::awaitable<void> {
+          for (auto& standby : standbys_) co_await Check(*standby);
+        },
+        [](const std::exception_ptr& error) {
+          if (!error) return;
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            log::Error("standby health check failed: {}", e.what());
+          }
+        });
+    io.run();
+    io.restart();
     lock.lock();
     stop_cv_.wait_for(lock, options_.check_interval, [this] { return stopping_; });
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -58,10 +59,10 @@ class PgCluster {
 
   // Runs a read-only prepared statement on a standby in rotation, else (or when it fails) on
   // the primary.
-  [[nodiscard]] Result<PgResult> Read(std::string_view statement,
-                                      const std::vector<PgParam>& params);
+  [[nodiscard]] boost::asio::awaitable<Result<PgResult>> Read(std::string_view statement,
+                                                              const std::vector<PgParam>& params);
   // Runs a prepared statement on the primary only; `timeout` as in PgPool::Lease::ExecPrepared.
-  [[nodiscard]] Result<PgResult> ReadPrimary(
+  [[nodiscard]] boost::asio::awaitable<Result<PgResult>> ReadPrimary(
       std::string_view statement, const std::vector<PgParam>& params,
       std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
@@ -76,14 +77,15 @@ class PgCluster {
 
  private:
   struct Target;
-  Result<PgResult> RunOn(Target& target, const std::string& statement,
-                         const std::vector<PgParam>& params,
-                         std::optional<std::chrono::milliseconds> timeout,
-                         bool& no_connection_free);
+  boost::asio::awaitable<Result<PgResult>> RunOn(Target& target, const std::string& statement,
+                                                 const std::vector<PgParam>& params,
+                                                 std::optional<std::chrono::milliseconds> timeout,
+                                                 bool& no_connection_free);
   Target* NextInRotation();
   void TakeOutOfRotation(Target& target, const Status& why);
+  // The checker thread: checks every standby, then sleeps, on an io_context of its own.
   void CheckLoop();
-  void Check(Target& target);
+  boost::asio::awaitable<void> Check(Target& target);
 
   const PgClusterOptions options_;
   std::unique_ptr<Target> primary_;

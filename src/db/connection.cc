@@ -29,6 +29,16 @@ ErrorKind ErrorKindFromSqlState(std::string_view s) {
   return ErrorKind::kInternal;
 }
 
+Status ConnectFailure(const std::string& conninfo, std::string_view why_text) {
+  const std::string why = OneLine(why_text);
+  const std::string where = DescribeConninfo(conninfo);
+  if (why.find("password authentication failed") != std::string::npos ||
+      why.find("no password supplied") != std::string::npos) {
+    return Status::Permission(fmt::format("cannot connect to the database {}: {}", where, why));
+  }
+  return Status::Connection(fmt::format("cannot connect to the database {}: {}", where, why));
+}
+
 Result<PgConnection> PgConnection::Connect(const std::string& conninfo,
                                            int connect_timeout_seconds) {
   // Keyword arrays let the timeout be added without editing the user's string.
@@ -39,14 +49,7 @@ Result<PgConnection> PgConnection::Connect(const std::string& conninfo,
   c.conn_.reset(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
   if (!c.conn_) return Status::Connection("out of memory creating a database connection");
   if (PQstatus(c.conn_.get()) != CONNECTION_OK) {
-    const char* sqlstate_hint = PQerrorMessage(c.conn_.get());
-    const std::string why = OneLine(sqlstate_hint);
-    const std::string where = DescribeConninfo(conninfo);
-    if (why.find("password authentication failed") != std::string::npos ||
-        why.find("no password supplied") != std::string::npos) {
-      return Status::Permission(fmt::format("cannot connect to the database {}: {}", where, why));
-    }
-    return Status::Connection(fmt::format("cannot connect to the database {}: {}", where, why));
+    return ConnectFailure(conninfo, PQerrorMessage(c.conn_.get()));
   }
   return c;
 }

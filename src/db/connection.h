@@ -64,6 +64,8 @@ class PgConnection {
   static Result<PgConnection> Connect(const std::string& conninfo, int connect_timeout_seconds = 5);
 
   PgConnection() = default;
+  // Takes ownership of a connection libpq made (PQconnectStartParams).
+  explicit PgConnection(PGconn* conn) : conn_(conn) {}
   PgConnection(PgConnection&&) noexcept = default;
   PgConnection& operator=(PgConnection&&) noexcept = default;
 
@@ -84,6 +86,10 @@ class PgConnection {
   };
   std::unique_ptr<PGconn, Deleter> conn_;
 };
+
+// A failed connect to `conninfo`, libpq's reason `why` in one line: kPermission when the password
+// was refused or missing, else kConnection. Names host, port and database, never the password.
+Status ConnectFailure(const std::string& conninfo, std::string_view why);
 
 // Maps a SQLSTATE to an error kind: class 08 and admin shutdowns are connection errors,
 // serialization failures, deadlocks, lock timeouts and resource limits are retryable, classes

@@ -3,15 +3,23 @@
 #include <fmt/format.h>
 #include <poll.h>
 
-#include <cerrno>
-#include <functional>
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
+#include "db/async_connection.h"
 #include "db/sql.h"
 
 namespace hltwap {
 namespace {
 
+namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 bool Usable(const PgConnection& conn) {
   return conn.ok() && PQtransactionStatus(conn.get()) == PQTRANS_IDLE;
@@ -31,43 +39,51 @@ bool StillUsable(const PgConnection& conn) {
 // stopped answering (the connection is then dropped).
 constexpr auto kClientDeadlineGrace = std::chrono::milliseconds(1000);
 
-// Sends one command with `send` and collects its result, waiting at most until `deadline`.
-// libpq's blocking calls have no timeout of their own, so the wait is a poll() on its socket.
-Result<PgResult> SendAndWait(PgConnection& conn, Clock::time_point deadline,
-                             const std::function<int(PGconn*)>& send) {
-  PGconn* c = conn.get();
-  if (send(c) == 0) return conn.LastError(nullptr);
-  PgResult result;
-  for (;;) {
-    while (PQisBusy(c) != 0) {
-      const auto remaining =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (remaining.count() <= 0) {
-        // The connection is mid-statement; the caller discards it (closing the socket).
-        return Status::Retryable("the database did not answer in time");
-      }
-      pollfd fd{PQsocket(c), POLLIN, 0};
-      const int ready = ::poll(&fd, 1, static_cast<int>(remaining.count()));
-      if (ready < 0 && errno != EINTR) return Status::Connection("waiting for the database failed");
-      if (ready > 0 && PQconsumeInput(c) == 0) return conn.LastError(nullptr);
-    }
-    PgResult next(PQgetResult(c));
-    if (next.get() == nullptr) break;
-    // One command gives one result; keep the first error if there is one.
-    const auto st = PQresultStatus(next.get());
-    if (result.get() == nullptr || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-                                    (PQresultStatus(result.get()) == PGRES_COMMAND_OK ||
-                                     PQresultStatus(result.get()) == PGRES_TUPLES_OK))) {
-      result = std::move(next);
-    }
-  }
-  if (result.get() == nullptr) return conn.LastError(nullptr);
-  const auto st = PQresultStatus(result.get());
-  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return result;
-  return conn.LastError(result.get());
-}
-
 }  // namespace
+
+// One Acquire waiting for a connection. Its fields change under the pool's mutex; the timer is
+// only touched on the waiter's executor, where it is cancelled to resume the waiter.
+struct PgPool::Waiter {
+  explicit Waiter(const asio::any_io_executor& executor) : timer(executor) {}
+  asio::steady_timer timer;
+  bool granted = false;
+  // Set with `granted`: a connection, or none for a reserved slot to connect in.
+  std::optional<PgConnection> conn;
+};
+
+// Keeps the pool whole when a waiting Acquire is destroyed without resuming (its io_context
+// stopped): the waiter leaves the queue, and what it was granted goes back.
+class PgPool::WaitTicket {
+ public:
+  WaitTicket(PgPool& pool, std::shared_ptr<Waiter> waiter)
+      : pool_(pool), waiter_(std::move(waiter)) {}
+  WaitTicket(const WaitTicket&) = delete;
+  WaitTicket& operator=(const WaitTicket&) = delete;
+  ~WaitTicket() {
+    if (settled_) return;
+    std::optional<PgConnection> conn;
+    {
+      std::lock_guard lock(pool_.mutex_);
+      if (!waiter_->granted) {
+        std::erase(pool_.waiters_, waiter_);
+        return;
+      }
+      if (!waiter_->conn) {
+        pool_.ReleaseSlotLocked();
+        return;
+      }
+      conn = std::move(waiter_->conn);
+    }
+    pool_.Release(std::move(*conn));
+  }
+  // The Acquire has dealt with the waiter itself (under the mutex).
+  void Settle() { settled_ = true; }
+
+ private:
+  PgPool& pool_;
+  std::shared_ptr<Waiter> waiter_;
+  bool settled_ = false;
+};
 
 PgPool::PgPool(PgPoolOptions options) : options_(std::move(options)) {
   stats_.max_size = options_.max_size;
@@ -75,102 +91,124 @@ PgPool::PgPool(PgPoolOptions options) : options_(std::move(options)) {
 
 PgPool::~PgPool() = default;
 
-Result<PgConnection> PgPool::Open(bool& unreachable) {
-  auto connected = PgConnection::Connect(options_.conninfo, options_.connect_timeout_seconds);
+asio::awaitable<Result<PgConnection>> PgPool::Open(bool& unreachable) {
+  const auto timeout = std::chrono::seconds(std::max(2, options_.connect_timeout_seconds));
+  auto connected = co_await ConnectAsync(options_.conninfo, timeout);
   if (!connected.ok()) {
     unreachable = connected.status().kind() == ErrorKind::kConnection;
-    return connected.status();
+    co_return connected.status();
   }
   PgConnection conn = std::move(connected).value();
   const auto deadline = Clock::now() + options_.statement_timeout + kClientDeadlineGrace;
   // The server gives up on runaway statements itself too.
   const std::string millis = std::to_string(options_.statement_timeout.count());
-  const PgParamArray timeout({millis});
   const std::string set_timeout(db::sql::kSetStatementTimeout);
-  HLTWAP_RETURN_IF_ERROR(SendAndWait(conn, deadline, [&](PGconn* c) {
-                           return PQsendQueryParams(c, set_timeout.c_str(), timeout.size(), nullptr,
-                                                    timeout.values(), nullptr, nullptr, 0);
-                         }).status());
+  const std::vector<PgParam> timeout_param = {millis};
+  HLTWAP_CO_RETURN_IF_ERROR(
+      (co_await QueryAsync(conn, set_timeout, timeout_param, deadline)).status());
   for (const auto& statement : options_.statements) {
-    HLTWAP_RETURN_IF_ERROR(SendAndWait(conn, deadline,
-                                       [&](PGconn* c) {
-                                         return PQsendPrepare(c, statement.name.c_str(),
-                                                              statement.sql.c_str(), 0, nullptr);
-                                       })
-                               .status()
-                               .WithContext("preparing " + statement.name));
+    HLTWAP_CO_RETURN_IF_ERROR((co_await PrepareAsync(conn, statement.name, statement.sql, deadline))
+                                  .status()
+                                  .WithContext("preparing " + statement.name));
   }
-  return conn;
+  co_return conn;
 }
 
-Result<PgPool::Lease> PgPool::Acquire() {
+void PgPool::GrantLocked(std::optional<PgConnection> conn) {
+  std::shared_ptr<Waiter> waiter = std::move(waiters_.front());
+  waiters_.pop_front();
+  waiter->granted = true;
+  waiter->conn = std::move(conn);
+  // Resumes the waiter on its own executor, whichever thread released.
+  asio::post(waiter->timer.get_executor(), [waiter] { waiter->timer.cancel(); });
+}
+
+void PgPool::ReleaseSlotLocked() {
+  if (!waiters_.empty()) {
+    GrantLocked(std::nullopt);
+    return;
+  }
+  --stats_.open;
+  --stats_.in_use;
+}
+
+asio::awaitable<Result<PgPool::Lease>> PgPool::Acquire() {
+  const auto executor = co_await asio::this_coro::executor;
   std::unique_lock lock(mutex_);
-  const auto deadline = Clock::now() + options_.acquire_timeout;
-  bool waited = false;
-  for (;;) {
-    while (idle_.empty() && stats_.open >= options_.max_size) {
-      if (!waited) {
-        waited = true;
-        ++stats_.waits;
-      }
-      if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          stats_.open >= options_.max_size) {
-        ++stats_.wait_timeouts;
-        return Status::Retryable(fmt::format("no database connection became free within {} ms",
-                                             options_.acquire_timeout.count()));
-      }
-    }
-    if (idle_.empty()) break;
+  // Newcomers queue behind waiters, so a free connection goes to whoever waited longest. Every
+  // dead idle connection is dropped here, so after a restart a request gets a live connection
+  // or a new one, not the next dead one.
+  while (waiters_.empty() && !idle_.empty()) {
     PgConnection conn = std::move(idle_.back());
     idle_.pop_back();
-    // Every dead idle connection is dropped here, so after a restart a request gets a live
-    // connection or a new one, not the next dead one.
     if (StillUsable(conn)) {
       ++stats_.in_use;
-      return Lease(this, std::move(conn), /*reused=*/true);
+      co_return Lease(this, std::move(conn), /*reused=*/true);
     }
     --stats_.open;
     ++stats_.discarded;
   }
-  if (Clock::now() - last_connect_failure_ < options_.reconnect_backoff) {
-    return last_connect_error_;
+  if (waiters_.empty() && stats_.open < options_.max_size) {
+    // Reserve the slot, then connect without holding the lock.
+    ++stats_.open;
+    ++stats_.in_use;
+  } else {
+    ++stats_.waits;
+    auto waiter = std::make_shared<Waiter>(executor);
+    waiter->timer.expires_after(options_.acquire_timeout);
+    waiters_.push_back(waiter);
+    WaitTicket ticket(*this, waiter);
+    lock.unlock();
+    co_await waiter->timer.async_wait(kNoThrow);
+    lock.lock();
+    ticket.Settle();
+    if (!waiter->granted) {
+      std::erase(waiters_, waiter);
+      ++stats_.wait_timeouts;
+      co_return Status::Retryable(fmt::format("no database connection became free within {} ms",
+                                              options_.acquire_timeout.count()));
+    }
+    if (waiter->conn) {
+      PgConnection conn = std::move(*waiter->conn);
+      if (StillUsable(conn)) co_return Lease(this, std::move(conn), /*reused=*/true);
+      // Its slot is this Acquire's to connect in.
+      ++stats_.discarded;
+    }
   }
-  // Reserve the slot, then connect without holding the lock.
-  ++stats_.open;
-  ++stats_.in_use;
+  if (Clock::now() - last_connect_failure_ < options_.reconnect_backoff) {
+    ReleaseSlotLocked();
+    co_return last_connect_error_;
+  }
   lock.unlock();
   bool unreachable = false;
-  auto conn = Open(unreachable);
+  auto conn = co_await Open(unreachable);
   lock.lock();
   if (!conn.ok()) {
-    --stats_.open;
-    --stats_.in_use;
     ++stats_.connect_failures;
     if (unreachable) {
       last_connect_failure_ = Clock::now();
       last_connect_error_ = conn.status();
     }
-    released_.notify_one();
-    return conn.status();
+    ReleaseSlotLocked();
+    co_return conn.status();
   }
   ++stats_.connects;
-  return Lease(this, std::move(conn).value(), /*reused=*/false);
+  co_return Lease(this, std::move(conn).value(), /*reused=*/false);
 }
 
 void PgPool::Release(PgConnection conn) {
-  const bool keep = Usable(conn);
-  {
-    std::lock_guard lock(mutex_);
-    --stats_.in_use;
-    if (keep) {
-      idle_.push_back(std::move(conn));
-    } else {
-      --stats_.open;
-      ++stats_.discarded;
-    }
+  std::lock_guard lock(mutex_);
+  if (!Usable(conn)) {
+    ++stats_.discarded;
+    ReleaseSlotLocked();
+    return;  // the connection closes here
   }
-  released_.notify_one();
-  // A discarded connection closes here, outside the lock.
+  if (!waiters_.empty()) {
+    GrantLocked(std::move(conn));
+    return;
+  }
+  --stats_.in_use;
+  idle_.push_back(std::move(conn));
 }
 
 PgPoolStats PgPool::Stats() const {
@@ -187,25 +225,18 @@ PgPool::Lease::~Lease() {
   if (conn_) pool_->Release(std::move(*conn_));
 }
 
-Result<PgResult> PgPool::Lease::ExecPrepared(const std::string& name,
-                                             const std::vector<PgParam>& params,
-                                             std::optional<std::chrono::milliseconds> timeout) {
-  const PgParamArray values(params);
+asio::awaitable<Result<PgResult>> PgPool::Lease::ExecPrepared(
+    const std::string& name, const std::vector<PgParam>& params,
+    std::optional<std::chrono::milliseconds> timeout) {
   const auto deadline =
       Clock::now() + timeout.value_or(pool_->options_.statement_timeout + kClientDeadlineGrace);
-  return SendAndWait(*conn_, deadline, [&](PGconn* c) {
-    return PQsendQueryPrepared(c, name.c_str(), values.size(), values.values(), nullptr, nullptr,
-                               0);
-  });
+  co_return co_await ExecPreparedAsync(*conn_, name, params, deadline);
 }
 
-Result<PgResult> PgPool::Lease::Exec(const std::string& sql, const std::vector<PgParam>& params) {
-  const PgParamArray values(params);
+asio::awaitable<Result<PgResult>> PgPool::Lease::Exec(const std::string& sql,
+                                                      const std::vector<PgParam>& params) {
   const auto deadline = Clock::now() + pool_->options_.statement_timeout + kClientDeadlineGrace;
-  return SendAndWait(*conn_, deadline, [&](PGconn* c) {
-    return PQsendQueryParams(c, sql.c_str(), values.size(), nullptr, values.values(), nullptr,
-                             nullptr, 0);
-  });
+  co_return co_await QueryAsync(*conn_, sql, params, deadline);
 }
 
 }  // namespace hltwap

@@ -1,12 +1,16 @@
 // A bounded pool of PostgreSQL connections for request handlers. Connections are made lazily,
 // prepare every named statement once, and are discarded (and later re-made) when they break, so
 // a database outage turns into errors of kind kConnection while it lasts and heals on its own.
-// Every wait is bounded: for a free connection, for connecting, and for each statement.
+// Every wait is bounded: for a free connection, for connecting, and for each statement. All of
+// them are coroutines on the caller's executor (db/async_connection.h): a request waiting on the
+// database holds a connection, never a thread, so the pool bounds the queries in flight.
+// Thread-safe: coroutines on any threads of any io_context may share one pool.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,16 +30,17 @@ struct PreparedStatement {
 struct PgPoolOptions {
   std::string conninfo;
   size_t max_size = 4;
-  // How long Acquire waits for a free connection when all of them are in use.
+  // How long Acquire waits for a free connection when all of them are in use; waiters are
+  // served first come, first served.
   std::chrono::milliseconds acquire_timeout{1000};
-  // libpq's connect_timeout (whole seconds; libpq treats values below 2 as 2).
+  // The bound on connecting, in whole seconds (below 2 counts as 2, as libpq's connect_timeout).
   int connect_timeout_seconds = 2;
   // Client-side bound on one statement (also set as the server's statement_timeout).
   std::chrono::milliseconds statement_timeout{5000};
   // After the server could not be reached, further connects fail fast for this long instead
   // of each waiting for the unreachable server again.
   std::chrono::milliseconds reconnect_backoff{500};
-  // Prepared on every new connection (PQprepare once per connection).
+  // Prepared on every new connection (once per connection).
   std::vector<PreparedStatement> statements;
 };
 
@@ -64,13 +69,13 @@ class PgPool {
     // pool's statement timeout: a timeout is kRetryable, a lost connection kConnection, and
     // either way the connection is discarded when the lease ends.
     // `timeout`, when given, replaces the client-side bound (the server's stays).
-    [[nodiscard]] Result<PgResult> ExecPrepared(
+    [[nodiscard]] boost::asio::awaitable<Result<PgResult>> ExecPrepared(
         const std::string& name, const std::vector<PgParam>& params,
         std::optional<std::chrono::milliseconds> timeout = std::nullopt);
     // Runs a statement the pool did not prepare (a transaction command, a cursor's DECLARE or
     // FETCH), with the same bound and error kinds as ExecPrepared.
-    [[nodiscard]] Result<PgResult> Exec(const std::string& sql,
-                                        const std::vector<PgParam>& params = {});
+    [[nodiscard]] boost::asio::awaitable<Result<PgResult>> Exec(
+        const std::string& sql, const std::vector<PgParam>& params = {});
     // True when the connection served an earlier lease (so it may have gone stale meanwhile).
     bool reused() const { return reused_; }
 
@@ -90,19 +95,26 @@ class PgPool {
 
   // A connection: an idle one, a new one while fewer than max_size are open, or one released
   // within acquire_timeout. Errors: kConnection (cannot connect), kRetryable (none free in time).
-  [[nodiscard]] Result<Lease> Acquire();
+  [[nodiscard]] boost::asio::awaitable<Result<Lease>> Acquire();
 
   PgPoolStats Stats() const;
   const PgPoolOptions& options() const { return options_; }
 
  private:
+  struct Waiter;
+  class WaitTicket;
   void Release(PgConnection conn);
   // `unreachable` tells a failure to reach the server from a failure after connecting.
-  Result<PgConnection> Open(bool& unreachable);
+  boost::asio::awaitable<Result<PgConnection>> Open(bool& unreachable);
+  // With the mutex held: gives up a reserved slot (open and in use, no connection), to the
+  // first waiter when there is one.
+  void ReleaseSlotLocked();
+  // With the mutex held: hands `conn` (or, when empty, a reserved slot) to the first waiter.
+  void GrantLocked(std::optional<PgConnection> conn);
 
   const PgPoolOptions options_;
   mutable std::mutex mutex_;
-  std::condition_variable released_;
+  std::deque<std::shared_ptr<Waiter>> waiters_;
   std::vector<PgConnection> idle_;
   PgPoolStats stats_;
   std::chrono::steady_clock::time_point last_connect_failure_{};

@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <future>
 #include <thread>
 #include <vector>
 
+#include "tests/support/await.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 
@@ -13,6 +17,7 @@ namespace hltwap {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::Await;
 using testing::TestDatabase;
 
 PgPoolOptions Options(const TestDatabase& db, size_t max_size = 2) {
@@ -30,42 +35,42 @@ TEST(PgPool, ConnectsLazilyPreparesOnceAndReuses) {
   EXPECT_EQ(pool.Stats().open, 0u);
   std::string first_pid;
   {
-    auto lease = pool.Acquire();
+    auto lease = Await(pool.Acquire());
     ASSERT_TRUE(lease.ok()) << lease.status().message();
     EXPECT_FALSE(lease->reused());
-    auto r = lease->ExecPrepared("one", {"41"});
+    auto r = Await(lease->ExecPrepared("one", {"41"}));
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_EQ(r->Get(0, 0), "42");
-    first_pid = std::string(lease->ExecPrepared("pid", {})->Get(0, 0));
+    first_pid = std::string(Await(lease->ExecPrepared("pid", {}))->Get(0, 0));
     EXPECT_EQ(pool.Stats().in_use, 1u);
   }
   EXPECT_EQ(pool.Stats().in_use, 0u);
-  auto again = pool.Acquire();
+  auto again = Await(pool.Acquire());
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->reused());
-  EXPECT_EQ(again->ExecPrepared("pid", {})->Get(0, 0), first_pid);
+  EXPECT_EQ(Await(again->ExecPrepared("pid", {}))->Get(0, 0), first_pid);
   const auto stats = pool.Stats();
   EXPECT_EQ(stats.connects, 1u);
   EXPECT_EQ(stats.open, 1u);
   EXPECT_EQ(stats.max_size, 2u);
   // A NULL parameter and an unknown statement.
-  EXPECT_EQ(again->ExecPrepared("one", {std::nullopt})->IsNull(0, 0), true);
-  EXPECT_FALSE(again->ExecPrepared("nope", {}).ok());
+  EXPECT_EQ(Await(again->ExecPrepared("one", {std::nullopt}))->IsNull(0, 0), true);
+  EXPECT_FALSE(Await(again->ExecPrepared("nope", {})).ok());
 }
 
 TEST(PgPool, NeverOpensMoreThanMaxSizeAndWaitsAreBounded) {
   TestDatabase db(/*migrate=*/false);
   PgPool pool(Options(db, /*max_size=*/1));
-  auto held = pool.Acquire();
+  auto held = Await(pool.Acquire());
   ASSERT_TRUE(held.ok());
-  auto timed_out = pool.Acquire();
+  auto timed_out = Await(pool.Acquire());
   ASSERT_FALSE(timed_out.ok());
   EXPECT_EQ(timed_out.status().kind(), ErrorKind::kRetryable);
   EXPECT_EQ(pool.Stats().wait_timeouts, 1u);
 
   // A waiter gets the connection as soon as it is released.
   auto waiter = std::async(std::launch::async, [&] {
-    auto lease = pool.Acquire();
+    auto lease = Await(pool.Acquire());
     return lease.ok() && lease->reused();
   });
   std::this_thread::sleep_for(milliseconds(50));
@@ -75,6 +80,41 @@ TEST(PgPool, NeverOpensMoreThanMaxSizeAndWaitsAreBounded) {
   EXPECT_EQ(stats.open, 1u);
   EXPECT_EQ(stats.connects, 1u);
   EXPECT_EQ(stats.waits, 2u);
+}
+
+// Coroutines on one thread share the pool: the pool, not the thread, bounds the statements in
+// flight, and every waiter is served in turn.
+TEST(PgPool, ManyCoroutinesOnOneThreadShareTheConnections) {
+  TestDatabase db(/*migrate=*/false);
+  auto options = Options(db, /*max_size=*/2);
+  options.acquire_timeout = milliseconds(60000);
+  options.statements.push_back({"nap", "SELECT pg_sleep(0.05), $1::int"});
+  PgPool pool(options);
+  boost::asio::io_context io;
+  constexpr int kRequests = 20;
+  std::vector<std::future<std::string>> answers;
+  for (int i = 0; i < kRequests; ++i) {
+    answers.push_back(boost::asio::co_spawn(
+        io,
+        [&pool, i]() -> boost::asio::awaitable<std::string> {
+          auto lease = co_await pool.Acquire();
+          if (!lease.ok()) co_return lease.status().message();
+          const std::string name = "nap";
+          const std::string value = std::to_string(i);
+          const std::vector<PgParam> params = {value};
+          auto r = co_await lease->ExecPrepared(name, params);
+          co_return r.ok() ? std::string(r->Get(0, 1)) : r.status().message();
+        },
+        boost::asio::use_future));
+  }
+  io.run();
+  for (int i = 0; i < kRequests; ++i) EXPECT_EQ(answers[i].get(), std::to_string(i));
+  const auto stats = pool.Stats();
+  EXPECT_EQ(stats.connects, 2u);
+  EXPECT_EQ(stats.open, 2u);
+  EXPECT_EQ(stats.in_use, 0u);
+  EXPECT_GE(stats.waits, static_cast<uint64_t>(kRequests - 2));
+  EXPECT_EQ(stats.wait_timeouts, 0u);
 }
 
 // Ends these backends and waits until their processes are gone (so their sockets are closed).
@@ -96,16 +136,16 @@ TEST(PgPool, BrokenConnectionsAreDiscardedAndRemade) {
   PgPool pool(Options(db));
   std::string pid;
   {
-    auto lease = pool.Acquire();
+    auto lease = Await(pool.Acquire());
     ASSERT_TRUE(lease.ok());
-    pid = std::string(lease->ExecPrepared("pid", {})->Get(0, 0));
+    pid = std::string(Await(lease->ExecPrepared("pid", {}))->Get(0, 0));
   }
   TerminateBackends(db, {pid});
   // The dead idle connection is never handed out: the pool drops it and connects anew.
-  auto fresh = pool.Acquire();
+  auto fresh = Await(pool.Acquire());
   ASSERT_TRUE(fresh.ok());
   EXPECT_FALSE(fresh->reused());
-  EXPECT_EQ(fresh->ExecPrepared("one", {"1"})->Get(0, 0), "2");
+  EXPECT_EQ(Await(fresh->ExecPrepared("one", {"1"}))->Get(0, 0), "2");
   EXPECT_EQ(pool.Stats().discarded, 1u);
   EXPECT_EQ(pool.Stats().open, 1u);
 }
@@ -117,18 +157,18 @@ TEST(PgPool, EveryDeadIdleConnectionIsReplacedBeforeOneIsGivenOut) {
   {
     std::vector<PgPool::Lease> leases;
     for (int i = 0; i < 3; ++i) {
-      auto lease = pool.Acquire();
+      auto lease = Await(pool.Acquire());
       ASSERT_TRUE(lease.ok());
-      pids.emplace_back(lease->ExecPrepared("pid", {})->Get(0, 0));
+      pids.emplace_back(Await(lease->ExecPrepared("pid", {}))->Get(0, 0));
       leases.push_back(std::move(lease).value());
     }
   }
   ASSERT_EQ(pool.Stats().open, 3u);
   TerminateBackends(db, pids);  // a server restart, as the pool sees it
   for (int i = 0; i < 3; ++i) {
-    auto lease = pool.Acquire();
+    auto lease = Await(pool.Acquire());
     ASSERT_TRUE(lease.ok()) << lease.status().message();
-    auto r = lease->ExecPrepared("one", {"41"});
+    auto r = Await(lease->ExecPrepared("one", {"41"}));
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_EQ(r->Get(0, 0), "42");
   }
@@ -142,16 +182,16 @@ TEST(PgPool, SlowStatementsAreCancelledByTheServerAndTheConnectionKept) {
   options.statements.push_back({"sleep", "SELECT pg_sleep(3)"});
   PgPool pool(options);
   {
-    auto lease = pool.Acquire();
+    auto lease = Await(pool.Acquire());
     ASSERT_TRUE(lease.ok());
-    auto r = lease->ExecPrepared("sleep", {});
+    auto r = Await(lease->ExecPrepared("sleep", {}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().kind(), ErrorKind::kRetryable) << r.status().message();
   }
   EXPECT_EQ(pool.Stats().discarded, 0u);
-  auto next = pool.Acquire();
+  auto next = Await(pool.Acquire());
   ASSERT_TRUE(next.ok());
-  EXPECT_EQ(next->ExecPrepared("one", {"2"})->Get(0, 0), "3");
+  EXPECT_EQ(Await(next->ExecPrepared("one", {"2"}))->Get(0, 0), "3");
   EXPECT_EQ(pool.Stats().connects, 1u);
 }
 
@@ -164,17 +204,17 @@ TEST(PgPool, AServerThatStopsAnsweringHitsTheClientDeadlineAndTheConnectionIsDro
   options.statements.push_back({"sleep", "SELECT pg_sleep(5)"});
   PgPool pool(options);
   {
-    auto lease = pool.Acquire();
+    auto lease = Await(pool.Acquire());
     ASSERT_TRUE(lease.ok());
-    ASSERT_TRUE(lease->ExecPrepared("no_server_timeout", {}).ok());
-    auto r = lease->ExecPrepared("sleep", {});
+    ASSERT_TRUE(Await(lease->ExecPrepared("no_server_timeout", {})).ok());
+    auto r = Await(lease->ExecPrepared("sleep", {}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().kind(), ErrorKind::kRetryable) << r.status().message();
   }
   EXPECT_EQ(pool.Stats().discarded, 1u);
-  auto next = pool.Acquire();
+  auto next = Await(pool.Acquire());
   ASSERT_TRUE(next.ok());
-  EXPECT_EQ(next->ExecPrepared("one", {"2"})->Get(0, 0), "3");
+  EXPECT_EQ(Await(next->ExecPrepared("one", {"2"}))->Get(0, 0), "3");
 }
 
 TEST(PgPool, UnreachableServerFailsFastDuringTheBackoff) {
@@ -183,10 +223,10 @@ TEST(PgPool, UnreachableServerFailsFastDuringTheBackoff) {
       "postgresql://postgres@127.0.0.1:" + std::to_string(testing::FreePort()) + "/nodb";
   options.reconnect_backoff = milliseconds(60000);
   PgPool pool(options);
-  auto first = pool.Acquire();
+  auto first = Await(pool.Acquire());
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.status().kind(), ErrorKind::kConnection);
-  auto second = pool.Acquire();
+  auto second = Await(pool.Acquire());
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().kind(), ErrorKind::kConnection);
   EXPECT_EQ(pool.Stats().connect_failures, 1u);  // the second did not try again
@@ -198,13 +238,13 @@ TEST(PgPool, AStatementThatCannotBePreparedIsAnError) {
   auto options = Options(db);
   options.statements.push_back({"broken", "SELECT FROM no_such_table"});
   PgPool pool(options);
-  auto lease = pool.Acquire();
+  auto lease = Await(pool.Acquire());
   ASSERT_FALSE(lease.ok());
   EXPECT_NE(lease.status().message().find("preparing broken"), std::string::npos)
       << lease.status().message();
   EXPECT_EQ(pool.Stats().open, 0u);
   // Not an unreachable server: the next attempt connects again.
-  EXPECT_FALSE(pool.Acquire().ok());
+  EXPECT_FALSE(Await(pool.Acquire()).ok());
   EXPECT_EQ(pool.Stats().connect_failures, 2u);
 }
 

@@ -18,15 +18,18 @@ using Request = http::request<http::string_body>;
 
 inline constexpr std::string_view kJson = "application/json";
 
-// A body made piece by piece (an export). The session pulls each piece and sends it as one HTTP
-// chunk, so memory stays bounded by a piece, not the body. Next() runs on the session's thread
-// and may wait on the database; every such wait is bounded.
+// A body made piece by piece (an export, a large list page). The session pulls each piece and
+// sends it as one HTTP chunk, so memory stays bounded by a piece, not the body. Next() may wait
+// on the database (unless WaitsOnDatabase() says otherwise); every such wait is bounded.
 class BodySource {
  public:
   virtual ~BodySource() = default;
   // Replaces `piece` with the next bytes; false when the body is complete. An error leaves the
   // body incomplete: the session then ends the connection without the final chunk.
   virtual Result<bool> Next(std::string& piece) = 0;
+  // False for a body written from what the source already holds: its pieces are then made on the
+  // connection's own thread, not queued for a database thread behind slow statements.
+  virtual bool WaitsOnDatabase() const { return true; }
 };
 
 struct Response {

@@ -257,17 +257,19 @@ asio::awaitable<bool> Session::SendChunked(Response response, const Request& req
   while (!ec) {
     // The next piece may wait on PostgreSQL: a database thread makes it, as for any handler.
     Result<bool> more = false;
-    co_await asio::co_spawn(
-        database_,
-        [&]() -> asio::awaitable<void> {
-          try {
-            more = response.stream->Next(piece);
-          } catch (const std::exception& e) {
-            more = Status::Internal(e.what());
-          }
-          co_return;
-        },
-        asio::use_awaitable);
+    auto next = [&]() -> asio::awaitable<void> {
+      try {
+        more = response.stream->Next(piece);
+      } catch (const std::exception& e) {
+        more = Status::Internal(e.what());
+      }
+      co_return;
+    };
+    if (response.stream->WaitsOnDatabase()) {
+      co_await asio::co_spawn(database_, next, asio::use_awaitable);
+    } else {
+      co_await next();
+    }
     if (!more.ok()) {
       failure = more.status().message();
       break;
@@ -287,15 +289,18 @@ asio::awaitable<bool> Session::SendChunked(Response response, const Request& req
         co_await asio::async_write(stream_, beast::http::make_chunk(asio::buffer(piece)), kNoThrow);
     if (!ec) sent += piece.size();
   }
-  // The source ends its transaction (on a database thread) and gives its connection back
-  // before this connection lingers.
-  co_await asio::co_spawn(
-      database_,
-      [&]() -> asio::awaitable<void> {
-        response.stream.reset();
-        co_return;
-      },
-      asio::use_awaitable);
+  // A source that waits on the database ends its transaction (on a database thread) and gives
+  // its connection back before this connection lingers.
+  if (response.stream->WaitsOnDatabase()) {
+    co_await asio::co_spawn(
+        database_,
+        [&]() -> asio::awaitable<void> {
+          response.stream.reset();
+          co_return;
+        },
+        asio::use_awaitable);
+  }
+  response.stream.reset();
   const double ms = std::chrono::duration<double>(Clock::now() - started).count() * 1000;
   if (!failure.empty()) {
     log::Error("{} {} {} {}: body aborted after {}B: {}", method, path, response.status, peer_,

@@ -29,6 +29,7 @@ class TwapListBody : public BodySource {
 
   // Pieces of at least piece_bytes (whole TWAPs), the last one shorter.
   Result<bool> Next(std::string& piece) override;
+  bool WaitsOnDatabase() const override { return false; }
   // The whole page when it fits in one piece; otherwise nullopt, and Next() still starts at the
   // beginning of the page.
   std::optional<std::string> TakeIfOnePiece();

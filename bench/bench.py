@@ -5,8 +5,9 @@
   bench.py urls MANIFEST URLS PARAMS         request mix (heavy/median/light wallets x day/month/year)
   bench.py fills-urls FILLS_MANIFEST URLS PARAMS   GET /api/v1/twaps/{id}/fills for the TWAPs
                                              with most, median and fewest slices
-  bench.py api-sql NAME API_SQL_DIR SQL_JSON the SQL the API runs for endpoint NAME (list, fills),
-                                             read from src/api/sql
+  bench.py api-sql NAME SQL_DIR SQL_JSON     the SQL the API runs for endpoint NAME (list, fills),
+                                             read from src/api/sql, or list_reference (tests/sql)
+  bench.py walk-api BASE WALLET START END LIMIT   pages through the list endpoint by cursor
   bench.py pgbench-scripts PARAMS SQL_JSON DIR   one pgbench script per request of the mix
   bench.py pglog PREFIX                      p50/p99 of pgbench --log files PREFIX*
   bench.py report RESULTS MD JSON            the table (Markdown) and the raw figures (JSON)
@@ -99,6 +100,9 @@ API_STATEMENTS = {
     # (src/api/handlers.cc, HandleListTwaps).
     "list": {"file": "twaps_latest.sql",
              "params": ["wallet", "start", "end", None, None, None, "=501"]},
+    # The same request as a straightforward implementation runs it (tests/sql): the baseline.
+    "list_reference": {"file": "twaps_latest_reference.sql",
+                       "params": ["wallet", "start", "end", None, None, None, "=501"]},
     # GET /api/v1/twaps/{twap_id}/fills (limit=1000, no cursor): $1 twap_id, $2 cursor time,
     # $3 cursor tid, $4 cursor wallet, $5 limit + 1 (src/api/handlers.cc, HandleTwapFills).
     "fills": {"file": "twap_fills.sql", "params": ["twap_id", None, None, None, "=1001"]},
@@ -173,6 +177,32 @@ def cmd_pgbench_scripts(params_path, sql_path, out_dir):
             f.write("\n".join(lines) + "\n")
     with open(os.path.join(out_dir, "defines.txt"), "w") as f:
         f.write("".join(d + "\n" for d in sorted(set(defines))))
+
+
+def cmd_walk_api(base, wallet, start, end, limit):
+    """The API's side of bench/page_walk: the same pages over one keep-alive connection."""
+    import http.client
+    import time
+    import urllib.parse
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=300)
+    query = {"wallet": wallet, "start": start, "end": end, "limit": limit}
+    pages = twaps = 0
+    started = time.monotonic()
+    while True:
+        conn.request("GET", "/api/v1/twaps?" + urllib.parse.urlencode(query))
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"walk-api: {response.status} {body[:200]!r}")
+        page = json.loads(body)
+        pages += 1
+        twaps += len(page["twaps"])
+        if page["next_cursor"] is None:
+            break
+        query["cursor"] = page["next_cursor"]
+    print(json.dumps({"pages": pages, "twaps": twaps,
+                      "seconds": round(time.monotonic() - started, 3)}))
 
 
 def percentile(sorted_values, q):
@@ -280,35 +310,85 @@ def cmd_report(results_path, md_path, json_path):
                                         "errors_status", "errors_timeout"))
         return f" ({n} errors)" if n else ""
 
-    def api_rows(label, suffix):
-        """wrk against the API and pgbench running its SQL, per concurrency (keys api{suffix}_cN
-        and pgbench{suffix}_cN)."""
+    def api_rows(label, suffix, with_reference):
+        """wrk against the API, pgbench running its SQL and (list) pgbench running the reference
+        SQL, per concurrency (keys api{suffix}_cN, pgbench{suffix}_cN, pgbenchref{suffix}_cN)."""
         for c in g("concurrency_levels", []):
             api = g(f"api{suffix}_c{c}") or {}
-            pgb = g(f"pgbench{suffix}_c{c}") or {}
-            rr = ratio(api.get("rps"), pgb.get("tps"))
+            new = g(f"pgbench{suffix}_c{c}") or {}
+            ref = g(f"pgbenchref{suffix}_c{c}") or {}
             target = c == g("target_concurrency")
-            rows.append([f"API {label}, {c} conn (req/s)", fmt_num(api.get("rps")) + errors(api),
-                         f"pgbench {fmt_num(pgb.get('tps'))} tps", fmt_num(rr, 2),
-                         "≥ 0.80" if target else "(info)", verdict(rr, 0.8) if target else ""])
-            rp = ratio(api.get("p99_ms"), pgb.get("p99_ms"))
-            rows.append([f"API {label} p50 / p99, {c} conn (ms)",
-                         f"{fmt_num(api.get('p50_ms'), 2)} / {fmt_num(api.get('p99_ms'), 2)}",
-                         f"pgbench {fmt_num(pgb.get('p50_ms'), 2)} / "
-                         f"{fmt_num(pgb.get('p99_ms'), 2)}",
-                         fmt_num(rp, 2), "p99 ≤ 2.0" if target else "(info)",
-                         verdict(rp, 2.0, higher_is_better=False) if target else ""])
+            rps = fmt_num(api.get("rps")) + errors(api)
+            if with_reference:
+                rr = ratio(api.get("rps"), ref.get("tps"))
+                rows.append([f"API {label}, {c} conn (req/s) vs reference SQL", rps,
+                             f"pgbench reference SQL {fmt_num(ref.get('tps'))} tps", fmt_num(rr, 2),
+                             "≥ 10" if target else "(info)", verdict(rr, 10) if target else ""])
+            rn = ratio(api.get("rps"), new.get("tps"))
+            rows.append([f"API {label}, {c} conn (req/s) vs its SQL", rps,
+                         f"pgbench API SQL {fmt_num(new.get('tps'))} tps", fmt_num(rn, 2),
+                         "≥ 0.80" if target else "(info)", verdict(rn, 0.8) if target else ""])
+            baseline = f"pgbench API SQL {fmt_num(new.get('p50_ms'), 2)}"
+            if with_reference:
+                baseline += f"; reference {fmt_num(ref.get('p50_ms'), 2)}"
+            r50 = ratio(api.get("p50_ms"), new.get("p50_ms"))
+            rows.append([f"API {label} p50, {c} conn (ms)", fmt_num(api.get("p50_ms"), 2), baseline,
+                         fmt_num(r50, 2), "≤ 2.0" if target else "(info)",
+                         verdict(r50, 2.0, higher_is_better=False) if target else ""])
+            baseline = f"pgbench API SQL {fmt_num(new.get('p99_ms'), 2)}"
+            if with_reference:
+                baseline += f"; reference {fmt_num(ref.get('p99_ms'), 2)}"
+            rows.append([f"API {label} p99, {c} conn (ms)", fmt_num(api.get("p99_ms"), 2), baseline,
+                         "", "≤ 100 ms" if target else "(info)",
+                         verdict(api.get("p99_ms"), 100, higher_is_better=False) if target else ""])
 
-    api_rows("/api/v1/twaps", "")
-    api_rows("/api/v1/twaps/{id}/fills", "_fills")
+    def list_extras(tag, scale):
+        """A light request beside heavy ones, paging a year, peak RSS (keys with suffix tag)."""
+        alone, loaded = g(f"light_alone{tag}") or {}, g(f"light_loaded{tag}") or {}
+        heavy = g(f"heavy_load{tag}") or {}
+        rl = ratio(loaded.get("p50_ms"), alone.get("p50_ms"))
+        rows.append([f"Light GET /api/v1/twaps/{{id}} p50 beside {g('heavy_connections', '?')}"
+                     f" connections of heavy requests{scale} (ms)",
+                     fmt_num(loaded.get("p50_ms"), 2) + errors(loaded),
+                     f"alone {fmt_num(alone.get('p50_ms'), 2)}", fmt_num(rl, 2), "(info)", ""])
+        rows.append([f"Heavy requests meanwhile: heaviest wallet's year, limit 1000 with rows{scale}"
+                     " (req/s; p50 / p99 ms)",
+                     f"{fmt_num(heavy.get('rps'), 1)}{errors(heavy)}; {fmt_num(heavy.get('p50_ms'), 1)}"
+                     f" / {fmt_num(heavy.get('p99_ms'), 1)}", "", "", "(info)", ""])
+        ref, new, api = (g(f"paging_{k}{tag}") or {} for k in ("ref", "new", "api"))
+        rp = ratio(ref.get("seconds"), api.get("seconds"))
+        counts = {ref.get("twaps"), new.get("twaps"), api.get("twaps")}
+        same = "" if len(counts) == 1 else f" (**TWAPs differ**: reference {ref.get('twaps')}, API SQL {new.get('twaps')}, API {api.get('twaps')})"
+        rows.append([f"Paging the heaviest wallet's year by 100 through the API, {fmt_num(api.get('pages'))}"
+                     f" pages, {fmt_num(api.get('twaps'))} TWAPs{scale} (s){same}",
+                     fmt_num(api.get("seconds"), 2),
+                     f"reference SQL {fmt_num(ref.get('seconds'), 2)}; API SQL {fmt_num(new.get('seconds'), 2)}",
+                     f"{fmt_num(rp, 1)}× faster", "≥ 20× faster", verdict(rp, 20)])
+        rows.append([f"API peak RSS under load, VmHWM{scale} (MiB)",
+                     fmt_num(mb(g(f"api{tag}_vmhwm_kb")), 1), "", "", "", ""])
+        page = g(f"page{tag}") or {}
+        mib = None if page.get("bytes") is None else page["bytes"] / 1048576
+        rows.append([f"API peak RSS for one page of {fmt_num(page.get('twaps'))} TWAPs with"
+                     f" {fmt_num(page.get('rows'))} rows, {fmt_num(mib, 1)} MiB"
+                     f"{', chunked' if page.get('chunked') else ''}{scale}: VmHWM before / after (MiB)",
+                     f"{fmt_num(mb(page.get('vmhwm_before_kb')), 1)} / {fmt_num(mb(page.get('vmhwm_after_kb')), 1)}",
+                     "", "", "(info)", ""])
+
+    api_rows("/api/v1/twaps", "", True)
+    api_rows("/api/v1/twaps/{id}/fills", "_fills", False)
     for c in g("concurrency_levels", []):
-        h = g(f"healthz_c{c}") or {}
+        h = g(f"healthz_c{c}")
+        if h is None:
+            continue
         rows.append([f"/healthz floor, {c} conn (req/s; p50 / p99 ms)",
                      f"{fmt_num(h.get('rps'))}{errors(h)}; "
                      f"{fmt_num(h.get('p50_ms'), 2)} / {fmt_num(h.get('p99_ms'), 2)}",
                      "", "", "", ""])
-    rows.append(["API peak RSS under load, VmHWM (MiB)", fmt_num(mb(g("api_vmhwm_kb")), 1),
-                 "", "", "", ""])
+    list_extras("", "")
+    if g("mix_rows") is not None:
+        scale = f" [{fmt_num(g('mix_rows'))}-row mix]"
+        api_rows("/api/v1/twaps" + scale, "_mix", True)
+        list_extras("_mix", scale)
 
     copy_export = g("export_copy_rows_per_s")
     n = fmt_num(g("export_fills"))
@@ -354,7 +434,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     commands = {"put": cmd_put, "urls": cmd_urls, "pgbench-scripts": cmd_pgbench_scripts,
-                "api-sql": cmd_api_sql, "fills-urls": cmd_fills_urls,
+                "api-sql": cmd_api_sql, "fills-urls": cmd_fills_urls, "walk-api": cmd_walk_api,
                 "pglog": cmd_pglog, "report": cmd_report}
     fn = commands.get(argv[1])
     if fn is None:

@@ -14,9 +14,13 @@
 #   - fills ETL (`hltwap etl --dataset fills`) on hourly node fills files of about 25 MB: rows
 #     scanned and TWAP slice rows stored per second, peak RSS for one hour's file and a file 10x
 #     larger with the same row groups;
-#   - the API under wrk at several concurrencies against pgbench running the API's own SQL, for
-#     GET /api/v1/twaps and GET /api/v1/twaps/{id}/fills; /healthz as the floor; the API's peak
-#     RSS;
+#   - the API under wrk at several concurrencies against pgbench running the API's own SQL and
+#     pgbench running the reference SQL (tests/sql/twaps_latest_reference.sql), for
+#     GET /api/v1/twaps; GET /api/v1/twaps/{id}/fills against its SQL; /healthz as the floor;
+#     a light request's latency alone and beside heavy ones; the heaviest wallet's year paged
+#     through with each SQL (bench/page_walk, libpq) and through the API; the API's peak RSS
+#     under load and for one page of kMaxLimit TWAPs with rows. All of it again on a smaller
+#     data set (BENCH_MIX_ROWS) in its own database;
 #   - exports of one wallet's year of fills (BENCH_EXPORT_FILLS, made in SQL): `hltwap export`
 #     and GET /api/v1/export in each format (rows/s) against psql \copy of the same rows as CSV,
 #     and the API's peak RSS before and after.
@@ -35,6 +39,10 @@
 #   BENCH_HEALTHZ_SECONDS=10   each /healthz run
 #   BENCH_EXPORT_FILLS=1000000 fills of the exported wallet's year
 #   BENCH_WARMUP_SECONDS=3     wrk warm-up before the API runs
+#   BENCH_MIX_ROWS=500000      rows of the smaller scale the API figures are repeated on (0: none)
+#   BENCH_HEAVY_CONNECTIONS=16 wrk connections of heavy requests beside the light one
+#   BENCH_SKIP=                phases left out, any of: s3 etl-memory fills exports mix
+#                              (BENCH_HEALTHZ_SECONDS=0 leaves out /healthz)
 #   BENCH_CONCURRENCY="1 16 64"
 #   BENCH_SEED=42
 #   BENCH_ETL_JOBS=            --jobs for hltwap etl (empty: its default, one per core)
@@ -63,6 +71,12 @@ export_fills=${BENCH_EXPORT_FILLS:-1000000}
 warmup_seconds=${BENCH_WARMUP_SECONDS:-3}
 concurrency=${BENCH_CONCURRENCY:-1 16 64}
 target_concurrency=64
+mix_rows=${BENCH_MIX_ROWS:-500000}
+heavy_connections=${BENCH_HEAVY_CONNECTIONS:-16}
+skip=" ${BENCH_SKIP:-} "
+skipped() { [[ "$skip" == *" $1 "* ]]; }
+# The largest page the list endpoint serves.
+max_limit=$(sed -n 's/.*kMaxLimit = \([0-9]*\);.*/\1/p' "$root/src/api/query_params.h")
 seed=${BENCH_SEED:-42}
 etl_jobs=()
 [ -n "${BENCH_ETL_JOBS:-}" ] && etl_jobs=(--jobs "$BENCH_ETL_JOBS")
@@ -137,8 +151,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     "${need_apt[@]}" >/dev/null
 fi
 [ -x /usr/bin/time ] || { log "/usr/bin/time is missing (Debian package 'time')"; exit 1; }
-if [ ! -x "$gen" ]; then
-  cmake --build "$build_dir" --target make_bench_data >/dev/null
+if [ ! -x "$gen" ] || [ ! -x "$build_dir/bench/page_walk" ]; then
+  cmake --build "$build_dir" --target make_bench_data page_walk >/dev/null
 fi
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -197,6 +211,7 @@ put load_average_at_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 put rows "$rows"
 put concurrency_levels "[${concurrency// /, }]"
 put target_concurrency "$target_concurrency"
+put heavy_connections "$heavy_connections"
 
 # --- data ---------------------------------------------------------------------------------------
 data=$work/data
@@ -269,7 +284,7 @@ wait_http() {  # wait_http URL PID
   done
   return 1
 }
-if [ "$etl_ok" = 1 ]; then
+if [ "$etl_ok" = 1 ] && ! skipped s3; then
   s3_files=$(python3 -c 'import math,sys; r,s,f=map(int,sys.argv[1:]); print(min(f, math.ceil(s*f/r)))' \
     "$rows" "$s3_rows" "$file_count")
   s3_dir=$files
@@ -339,7 +354,7 @@ PY
 fi
 
 # --- ETL memory: one file and a file 10x larger, same row groups ---------------------------------
-if [ "$etl_ok" = 1 ]; then
+if [ "$etl_ok" = 1 ] && ! skipped etl-memory; then
   # The ETL reads 65,536 rows at a time: a smaller file holds less than one batch in memory.
   [ "$mem_rows" -ge 65536 ] ||
     note "BENCH_MEM_ROWS=$mem_rows is below the ETL's batch of 65,536 rows: the small file's RSS is not the plateau"
@@ -368,7 +383,7 @@ fi
 # --- fills ETL: hourly node fills files, then one file and a file 10x larger ----------------------
 fills_ok=0
 json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
-if [ "$etl_ok" = 1 ]; then
+if [ "$etl_ok" = 1 ] && ! skipped fills; then
   fills_dir=$data/fills
   fills_stamp="rows=$rows seed=$seed hours=$fills_hours row_group=$fills_row_group"
   if [ ! -f "$fills_dir/stamp" ] || [ "$(cat "$fills_dir/stamp")" != "$fills_stamp" ]; then
@@ -422,28 +437,41 @@ if [ "$etl_ok" = 1 ]; then
 fi
 
 # --- API vs pgbench -----------------------------------------------------------------------------
-# wrk against the API, then pgbench running the API's SQL, at concurrency $4 (keys api$1_cN and
-# pgbench$1_cN; logs NAME_cN.*).
-api_vs_pgbench() {  # api_vs_pgbench SUFFIX NAME URLS PGBENCH_DIR CONNECTIONS
-  local suffix=$1 name=$2 urls=$3 scripts=$4 c=$5
-  local threads=$((c < 2 ? c : 2)) args=() f define
+# pgbench with the scripts of DIR at concurrency C against database DB: key KEY (logs NAME_cC.*).
+run_pgbench() {  # run_pgbench KEY NAME DIR C DB
+  local key=$1 name=$2 scripts=$3 c=$4 db=$5
+  local threads=$((c < 2 ? c : 2)) args=() f define tps
   for f in "$scripts"/*.sql; do args+=(-f "$f@1"); done
   while read -r define; do args+=(-D "$define"); done <"$scripts/defines.txt"
-  log "API $name: wrk, $c connections, ${api_seconds}s"
-  WRK_CONNECTIONS=$c wrk -t "$threads" -c "$c" -d "${api_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" \
-    "$base" -- "$urls" >"$work/logs/wrk_${name}_c$c.log" 2>&1
-  put "api${suffix}_c$c" "$(grep '^{' "$work/logs/wrk_${name}_c$c.log")"
-  # Requests wrk gave up on may still be queued in the API: let them finish first.
-  curl -s -o /dev/null --max-time 60 "$base/healthz" || true
   log "API $name: pgbench, $c connections, ${api_seconds}s"
   rm -f "$work/logs/pgbench_${name}_c$c".*
   pgbench -n -M prepared -c "$c" -j "$threads" -T "$api_seconds" --log \
-    --log-prefix="$work/logs/pgbench_${name}_c$c" "${args[@]}" "$(db_url "$main_db")" \
+    --log-prefix="$work/logs/pgbench_${name}_c$c" "${args[@]}" "$(db_url "$db")" \
     >"$work/logs/pgbench_${name}_c$c.out" 2>&1
-  local tps
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/logs/pgbench_${name}_c$c.out" | tail -n 1)
-  put "pgbench${suffix}_c$c" "$("${bench_py[@]}" pglog "$work/logs/pgbench_${name}_c$c." |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); d["tps"]=float(sys.argv[1]); print(json.dumps(d))' "$tps")"
+  put "$key" "$("${bench_py[@]}" pglog "$work/logs/pgbench_${name}_c$c." |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); d["tps"]=float(sys.argv[1] or 0); print(json.dumps(d))' "$tps")"
+}
+
+# wrk with the paths of URLS at C connections for S seconds: key KEY (log NAME.log). Requests
+# wrk gave up on may still be queued in the API afterwards: a /healthz answer (it queues for a
+# database thread like them) says they are done, before the next figure.
+run_wrk() {  # run_wrk KEY NAME URLS C S
+  local threads=$(($4 < 2 ? $4 : 2))
+  WRK_CONNECTIONS=$4 wrk -t "$threads" -c "$4" -d "$5s" --timeout 30s -s "$root/bench/wrk_urls.lua" \
+    "$base" -- "$3" >"$work/logs/$2.log" 2>&1
+  put "$1" "$(grep '^{' "$work/logs/$2.log")"
+}
+
+# wrk against the API, then pgbench running the API's SQL and, given REF_DIR, pgbench running the
+# reference SQL, at concurrency C (keys api{SUFFIX}_cC, pgbench{SUFFIX}_cC, pgbenchref{SUFFIX}_cC).
+api_vs_pgbench() {  # api_vs_pgbench SUFFIX NAME URLS PGBENCH_DIR C DB [REF_DIR]
+  local suffix=$1 name=$2 urls=$3 scripts=$4 c=$5 db=$6 ref=${7:-}
+  log "API $name: wrk, $c connections, ${api_seconds}s"
+  run_wrk "api${suffix}_c$c" "wrk_${name}_c$c" "$urls" "$c" "$api_seconds"
+  curl -s -o /dev/null --max-time 60 "$base/healthz" || true
+  run_pgbench "pgbench${suffix}_c$c" "$name" "$scripts" "$c" "$db"
+  [ -z "$ref" ] || run_pgbench "pgbenchref${suffix}_c$c" "${name}_ref" "$ref" "$c" "$db"
 }
 
 # Every URL of a request mix answers 200 before it is measured.
@@ -455,129 +483,231 @@ check_urls() {
   done <"$1"
 }
 
-api_sql_json=$work/api_sql.json
-fills_sql_json=$work/api_fills_sql.json
-if [ "$etl_ok" = 1 ] && "${bench_py[@]}" api-sql list "$root/src/api/sql" "$api_sql_json" 2>"$work/logs/api_sql.log"; then
+start_api() {  # start_api DB LOG: sets api_pid and base; false when it does not answer
   api_port=$(free_port)
-  (cd "$work" && DATABASE_URL=$(db_url "$main_db") API_HOST=127.0.0.1 API_PORT=$api_port \
-    exec "$hltwap" api) >"$work/logs/api.log" 2>&1 &
+  (cd "$work" && DATABASE_URL=$(db_url "$1") API_HOST=127.0.0.1 API_PORT=$api_port \
+    exec "$hltwap" api) >"$work/logs/$2.log" 2>&1 &
   api_pid=$!
   base=http://127.0.0.1:$api_port
-  if wait_http "$base/healthz" "$api_pid"; then
-    sql "$main_db" "ANALYZE twap_status"
-    "${bench_py[@]}" urls "$data/manifest.json" "$work/urls.txt" "$work/params.json"
-    "${bench_py[@]}" pgbench-scripts "$work/params.json" "$api_sql_json" "$work/pgbench"
-    check_urls "$work/urls.txt"
-    fills_api=0
-    if [ "$fills_ok" = 1 ]; then
-      if "${bench_py[@]}" api-sql fills "$root/src/api/sql" "$fills_sql_json" 2>"$work/logs/api_fills_sql.log"; then
-        sql "$main_db" "ANALYZE twap_fill"
-        "${bench_py[@]}" fills-urls "$fills_dir/manifest.json" "$work/fills_urls.txt" "$work/fills_params.json"
-        "${bench_py[@]}" pgbench-scripts "$work/fills_params.json" "$fills_sql_json" "$work/pgbench_fills"
-        check_urls "$work/fills_urls.txt"
-        fills_api=1
-      else
-        failed=1
-        note "fills API phase skipped: $(tail -n 1 "$work/logs/api_fills_sql.log")"
-      fi
-    fi
-    echo /healthz >"$work/healthz.txt"
-    WRK_CONNECTIONS=16 wrk -t 2 -c 16 -d "${warmup_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" -- "$work/urls.txt" \
-      >/dev/null
-    for c in $concurrency; do
-      threads=$((c < 2 ? c : 2))
-      api_vs_pgbench "" list "$work/urls.txt" "$work/pgbench" "$c"
-      [ "$fills_api" = 1 ] && api_vs_pgbench _fills fills "$work/fills_urls.txt" "$work/pgbench_fills" "$c"
-      log "API: /healthz, $c connections, ${healthz_seconds}s"
-      WRK_CONNECTIONS=$c wrk -t "$threads" -c "$c" -d "${healthz_seconds}s" --timeout 30s -s "$root/bench/wrk_urls.lua" "$base" \
-        -- "$work/healthz.txt" >"$work/logs/healthz_c$c.log" 2>&1
-      put "healthz_c$c" "$(grep '^{' "$work/logs/healthz_c$c.log")"
-    done
-    put api_vmhwm_kb "$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")"
-    put api_vmrss_kb "$(awk '/VmRSS/ {print $2}' "/proc/$api_pid/status")"
-  else
-    failed=1
-    note "the API did not answer /healthz: $(tail -n 3 "$work/logs/api.log" | tr '\n' ' ')"
-  fi
+  wait_http "$base/healthz" "$api_pid"
+}
+stop_api() {
   kill "$api_pid" 2>/dev/null || true
   wait "$api_pid" 2>/dev/null || true
   api_pid=
+}
+vmhwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$api_pid/status"; }
+
+# The list endpoint on database DB (data described by MANIFEST), keys suffixed with TAG: the URL
+# mix under wrk against pgbench running the API's SQL and the reference SQL; a light request
+# alone and beside heavy ones; one wallet's year paged through; peak RSS under load and for the
+# largest page with rows. With FILLS=1, the fills endpoint too.
+api_phase() {  # api_phase TAG DB MANIFEST FILLS
+  local tag=$1 db=$2 manifest=$3 with_fills=$4 dir=$work/api$1 c
+  mkdir -p "$dir"
+  if ! start_api "$db" "api$tag"; then
+    failed=1
+    note "the API did not answer /healthz: $(tail -n 3 "$work/logs/api$tag.log" | tr '\n' ' ')"
+    stop_api
+    return
+  fi
+  sql "$db" "ANALYZE twap_status"
+  "${bench_py[@]}" urls "$manifest" "$dir/urls.txt" "$dir/params.json"
+  "${bench_py[@]}" pgbench-scripts "$dir/params.json" "$api_sql_json" "$dir/pgbench"
+  "${bench_py[@]}" pgbench-scripts "$dir/params.json" "$ref_sql_json" "$dir/pgbench_ref"
+  check_urls "$dir/urls.txt"
+  local fills_api=0
+  if [ "$with_fills" = 1 ]; then
+    if "${bench_py[@]}" api-sql fills "$root/src/api/sql" "$fills_sql_json" 2>"$work/logs/api_fills_sql.log"; then
+      sql "$db" "ANALYZE twap_fill"
+      "${bench_py[@]}" fills-urls "$fills_dir/manifest.json" "$dir/fills_urls.txt" "$dir/fills_params.json"
+      "${bench_py[@]}" pgbench-scripts "$dir/fills_params.json" "$fills_sql_json" "$dir/pgbench_fills"
+      check_urls "$dir/fills_urls.txt"
+      fills_api=1
+    else
+      failed=1
+      note "fills API phase skipped: $(tail -n 1 "$work/logs/api_fills_sql.log")"
+    fi
+  fi
+  echo /healthz >"$dir/healthz.txt"
+  WRK_CONNECTIONS=16 wrk -t 2 -c 16 -d "${warmup_seconds}s" -s "$root/bench/wrk_urls.lua" "$base" -- "$dir/urls.txt" \
+    >/dev/null
+  for c in $concurrency; do
+    api_vs_pgbench "$tag" "list$tag" "$dir/urls.txt" "$dir/pgbench" "$c" "$db" "$dir/pgbench_ref"
+    [ "$fills_api" = 1 ] && api_vs_pgbench "_fills$tag" "fills$tag" "$dir/fills_urls.txt" "$dir/pgbench_fills" "$c" "$db"
+    if [ "$healthz_seconds" -gt 0 ]; then
+      log "API: /healthz, $c connections, ${healthz_seconds}s"
+      run_wrk "healthz${tag}_c$c" "healthz${tag}_c$c" "$dir/healthz.txt" "$c" "$healthz_seconds"
+    fi
+  done
+  put "api${tag}_vmhwm_kb" "$(vmhwm_kb)"
+
+  # The heaviest wallet (the manifest lists it first) and its year in the mix.
+  local heavy start end light_id
+  read -r heavy start end < <(python3 -c 'import json,sys
+p = [p for p in json.load(open(sys.argv[1])) if p["class"] == "heavy" and p["window"] == "year"][0]
+print(p["wallet"], p["start"], p["end"])' "$dir/params.json")
+  light_id=$(sql "$db" "SELECT twap_id FROM twap_status WHERE wallet = '$(python3 -c 'import json,sys
+print([p for p in json.load(open(sys.argv[1])) if p["class"] == "light"][-1]["wallet"])' "$dir/params.json")'
+    ORDER BY ts, twap_id LIMIT 1")
+  put "heavy${tag}" "$(python3 -c 'import json,sys; print(json.dumps(dict(zip(["wallet","start","end","light_twap"], sys.argv[1:]))))' \
+    "$heavy" "$start" "$end" "$light_id")"
+  echo "/api/v1/twaps/$light_id" >"$dir/light.txt"
+  echo "/api/v1/twaps?wallet=$heavy&start=$start&end=$end&limit=1000&latest_per_twap=false" >"$dir/heavy.txt"
+  check_urls "$dir/light.txt"
+  check_urls "$dir/heavy.txt"
+  log "API: a light request alone, ${api_seconds}s"
+  run_wrk "light_alone$tag" "light_alone$tag" "$dir/light.txt" 1 "$api_seconds"
+  log "API: the light request beside $heavy_connections connections of heavy ones, ${api_seconds}s"
+  WRK_CONNECTIONS=$heavy_connections wrk -t 2 -c "$heavy_connections" -d "$((api_seconds + 2))s" \
+    --timeout 30s -s "$root/bench/wrk_urls.lua" "$base" -- "$dir/heavy.txt" >"$work/logs/heavy$tag.log" 2>&1 &
+  local heavy_pid=$!
+  sleep 1
+  run_wrk "light_loaded$tag" "light_loaded$tag" "$dir/light.txt" 1 "$api_seconds"
+  wait "$heavy_pid" || true
+  put "heavy_load$tag" "$(grep '^{' "$work/logs/heavy$tag.log")"
+  curl -s -o /dev/null --max-time 120 "$base/healthz" || true
+
+  log "paging $heavy's year by 100: reference SQL, the API's SQL, the API"
+  local walk=("$build_dir/bench/page_walk" --url "$(db_url "$db")" --wallet "$heavy" --start "$start"
+    --end "$end" --limit 100)
+  # One walk first, untimed, so that all three find the wallet's pages in PostgreSQL's cache.
+  "${walk[@]}" --sql "$root/src/api/sql/twaps_latest.sql" >/dev/null
+  put "paging_ref$tag" "$("${walk[@]}" --sql "$root/tests/sql/twaps_latest_reference.sql")"
+  put "paging_new$tag" "$("${walk[@]}" --sql "$root/src/api/sql/twaps_latest.sql")"
+  put "paging_api$tag" "$("${bench_py[@]}" walk-api "$base" "$heavy" "$start" "$end" 100)"
+
+  # A fresh process, so that its peak is that of the one page.
+  stop_api
+  if start_api "$db" "api_page$tag"; then
+    curl -s -o /dev/null "$base/api/v1/twaps?wallet=$heavy&start=$start&end=$end&limit=1"
+    local before
+    before=$(vmhwm_kb)
+    log "API: one page of $max_limit TWAPs with rows"
+    curl -s -D "$dir/page.headers" -o "$dir/page.json" \
+      "$base/api/v1/twaps?wallet=$heavy&start=$start&end=$end&limit=$max_limit&latest_per_twap=false"
+    put "page$tag" "$(python3 -c 'import json,sys
+page = json.load(open(sys.argv[1]))
+headers = open(sys.argv[2]).read().lower()
+print(json.dumps({"vmhwm_before_kb": int(sys.argv[3]), "vmhwm_after_kb": int(sys.argv[4]),
+                  "bytes": __import__("os").path.getsize(sys.argv[1]), "twaps": len(page["twaps"]),
+                  "rows": sum(len(t["rows"]) for t in page["twaps"]),
+                  "chunked": "transfer-encoding: chunked" in headers}))' \
+      "$dir/page.json" "$dir/page.headers" "$before" "$(vmhwm_kb)")"
+    rm -f "$dir/page.json"
+  else
+    failed=1
+    note "the API did not restart for the page figure"
+  fi
+  stop_api
+}
+
+api_sql_json=$work/api_sql.json
+ref_sql_json=$work/api_ref_sql.json
+fills_sql_json=$work/api_fills_sql.json
+api_sql_ok=0
+if "${bench_py[@]}" api-sql list "$root/src/api/sql" "$api_sql_json" 2>"$work/logs/api_sql.log" &&
+  "${bench_py[@]}" api-sql list_reference "$root/tests/sql" "$ref_sql_json" 2>>"$work/logs/api_sql.log"; then
+  api_sql_ok=1
+fi
+if [ "$etl_ok" = 1 ] && [ "$api_sql_ok" = 1 ]; then
+  api_phase "" "$main_db" "$data/manifest.json" "$fills_ok"
 else
   failed=1
   note "API phase skipped: $( [ "$etl_ok" = 1 ] && tail -n 1 "$work/logs/api_sql.log" || echo 'no data (the ETL failed)')"
 fi
 
+# --- the same API figures at a smaller scale, in its own database -------------------------------
+if skipped mix || [ "$mix_rows" -le 0 ]; then
+  log "mix scale skipped"
+elif [ "$api_sql_ok" = 1 ]; then
+  mix_data=$work/data_mix
+  mix_stamp="rows=$mix_rows seed=$seed"
+  if [ ! -f "$mix_data/stamp" ] || [ "$(cat "$mix_data/stamp")" != "$mix_stamp" ]; then
+    rm -rf "$mix_data"
+    log "generating $mix_rows rows for the mix scale"
+    "$gen" --rows "$mix_rows" --seed "$seed" --out "$mix_data/files" --manifest "$mix_data/manifest.json" --quiet
+    echo "$mix_stamp" >"$mix_data/stamp"
+  fi
+  mix_db=${db_prefix}_mix
+  create_db "$mix_db"
+  log "ETL: $mix_rows rows into the mix scale's database"
+  if etl etl_mix "$mix_db" --local-file "$mix_data/files"; then
+    put mix_rows "$(sql "$mix_db" "SELECT count(*) FROM twap_status")"
+    api_phase _mix "$mix_db" "$mix_data/manifest.json" 0
+  else
+    failed=1
+    note "ETL of the mix scale failed: $(tail -n 3 "$work/logs/etl_mix.log" | tr '\n' ' ')"
+  fi
+  drop_db "$mix_db"
+fi
+
 # --- exports ------------------------------------------------------------------------------------
 # One heavy wallet's year of slice fills (generated in SQL: the phase needs no ETL), exported by
 # `hltwap export` and by the API in each format, against psql \copy of the same rows as CSV.
-export_db=${db_prefix}_export
-export_wallet=0x00000000000000000000000000000000000e0e0e
-create_db "$export_db"
-log "exports: generating $export_fills fills of one wallet over 2025"
-sql "$export_db" "INSERT INTO twap_fill (twap_id, wallet, tid, time, coin, side, px, sz, fee,
-  fee_token, closed_pnl, start_position, dir, crossed, oid, hash, s3_object_key)
-  SELECT (700000 + g / 500)::text, '$export_wallet', g,
-         '2025-01-01'::timestamptz + ((g - 1) * (31536000.0 / $export_fills)) * interval '1 s',
-         CASE WHEN g % 20 = 0 THEN '@107' ELSE (ARRAY['BTC','ETH','SOL','HYPE'])[1 + g % 4] END,
-         CASE WHEN (g / 500) % 2 = 0 THEN 'B' ELSE 'A' END,
-         round((100 + (g % 977) * 1.37)::numeric, 4), round(((g % 113) + 1) * 0.00731, 5),
-         round(((g % 17) - 2) * 0.0131, 6), 'USDC', round(((g % 29) - 14) * 0.731, 6),
-         round((g % 500) * 0.01, 5),
-         CASE WHEN g % 20 = 0 THEN CASE WHEN (g / 500) % 2 = 0 THEN 'Buy' ELSE 'Sell' END
-              WHEN (g / 500) % 2 = 0 THEN 'Open Long' ELSE 'Close Long' END,
-         g % 3 <> 0, 50000000000 + g, '0x' || md5(g::text) || md5((g + 1)::text), 'bench'
-  FROM generate_series(1, $export_fills) g"
-sql "$export_db" "ANALYZE twap_fill"
-export_range=(--start 2025-01-01 --end 2025-12-31T23:59:59.999999Z)
-export_query="wallet=$export_wallet&start=2025-01-01&end=2025-12-31T23:59:59.999999Z"
-put export_fills "$export_fills"
-log "exports: psql \\copy of the fills as CSV (baseline)"
-timed export_copy psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$export_db")" -c "\\copy (SELECT
-  to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), wallet, twap_id, tid, coin,
-  side, dir, px, sz, px * sz, fee, fee_token, closed_pnl, start_position, crossed, hash, oid,
-  builder_fee FROM twap_fill WHERE wallet = '$export_wallet' ORDER BY time, tid) TO '/dev/null'
-  WITH (FORMAT csv, HEADER)"
-put export_copy_rows_per_s "$(per_second "$export_fills" "$elapsed")"
-log "exports: hltwap export --format csv"
-if timed export_cli env -C "$work" DATABASE_URL="$(db_url "$export_db")" \
-    "$hltwap" export --wallet "$export_wallet" "${export_range[@]}" --output /dev/null; then
-  put export_cli_csv_rows_per_s "$(per_second "$export_fills" "$elapsed")"
-  put export_cli_rss_kb "$rss_kb"
-else
-  failed=1
-  note "hltwap export failed: $(tail -n 2 "$work/logs/export_cli.log" | tr '\n' ' ')"
+if ! skipped exports; then
+  export_db=${db_prefix}_export
+  export_wallet=0x00000000000000000000000000000000000e0e0e
+  create_db "$export_db"
+  log "exports: generating $export_fills fills of one wallet over 2025"
+  sql "$export_db" "INSERT INTO twap_fill (twap_id, wallet, tid, time, coin, side, px, sz, fee,
+    fee_token, closed_pnl, start_position, dir, crossed, oid, hash, s3_object_key)
+    SELECT (700000 + g / 500)::text, '$export_wallet', g,
+           '2025-01-01'::timestamptz + ((g - 1) * (31536000.0 / $export_fills)) * interval '1 s',
+           CASE WHEN g % 20 = 0 THEN '@107' ELSE (ARRAY['BTC','ETH','SOL','HYPE'])[1 + g % 4] END,
+           CASE WHEN (g / 500) % 2 = 0 THEN 'B' ELSE 'A' END,
+           round((100 + (g % 977) * 1.37)::numeric, 4), round(((g % 113) + 1) * 0.00731, 5),
+           round(((g % 17) - 2) * 0.0131, 6), 'USDC', round(((g % 29) - 14) * 0.731, 6),
+           round((g % 500) * 0.01, 5),
+           CASE WHEN g % 20 = 0 THEN CASE WHEN (g / 500) % 2 = 0 THEN 'Buy' ELSE 'Sell' END
+                WHEN (g / 500) % 2 = 0 THEN 'Open Long' ELSE 'Close Long' END,
+           g % 3 <> 0, 50000000000 + g, '0x' || md5(g::text) || md5((g + 1)::text), 'bench'
+    FROM generate_series(1, $export_fills) g"
+  sql "$export_db" "ANALYZE twap_fill"
+  export_range=(--start 2025-01-01 --end 2025-12-31T23:59:59.999999Z)
+  export_query="wallet=$export_wallet&start=2025-01-01&end=2025-12-31T23:59:59.999999Z"
+  put export_fills "$export_fills"
+  log "exports: psql \\copy of the fills as CSV (baseline)"
+  timed export_copy psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$export_db")" -c "\\copy (SELECT
+    to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), wallet, twap_id, tid, coin,
+    side, dir, px, sz, px * sz, fee, fee_token, closed_pnl, start_position, crossed, hash, oid,
+    builder_fee FROM twap_fill WHERE wallet = '$export_wallet' ORDER BY time, tid) TO '/dev/null'
+    WITH (FORMAT csv, HEADER)"
+  put export_copy_rows_per_s "$(per_second "$export_fills" "$elapsed")"
+  log "exports: hltwap export --format csv"
+  if timed export_cli env -C "$work" DATABASE_URL="$(db_url "$export_db")" \
+      "$hltwap" export --wallet "$export_wallet" "${export_range[@]}" --output /dev/null; then
+    put export_cli_csv_rows_per_s "$(per_second "$export_fills" "$elapsed")"
+    put export_cli_rss_kb "$rss_kb"
+  else
+    failed=1
+    note "hltwap export failed: $(tail -n 2 "$work/logs/export_cli.log" | tr '\n' ' ')"
+  fi
+  if start_api "$export_db" api_export; then
+    put export_api_vmhwm_before_kb "$(vmhwm_kb)"
+    for variant in csv awaken koinly; do
+      extra="&format=$variant"
+      [ "$variant" = awaken ] && extra="$extra&market=perp"
+      log "exports: GET /api/v1/export?…$extra"
+      if timed "export_api_$variant" curl -fsS -o "$work/export_$variant.csv" "$base/api/v1/export?$export_query$extra"; then
+        export_rows=$(($(wc -l <"$work/export_$variant.csv") - 1))
+        put "export_api_${variant}_rows" "$export_rows"
+        put "export_api_${variant}_rows_per_s" "$(per_second "$export_rows" "$elapsed")"
+        put "export_api_${variant}_mib" "$(($(stat -c %s "$work/export_$variant.csv") / 1048576))"
+      else
+        failed=1
+        note "GET /api/v1/export ($variant) failed"
+      fi
+      rm -f "$work/export_$variant.csv"
+    done
+    put export_api_vmhwm_after_kb "$(vmhwm_kb)"
+  else
+    failed=1
+    note "the API did not start on the export database"
+  fi
+  stop_api
+  drop_db "$export_db"
 fi
-api_port=$(free_port)
-(cd "$work" && DATABASE_URL=$(db_url "$export_db") API_HOST=127.0.0.1 API_PORT=$api_port \
-  exec "$hltwap" api) >"$work/logs/api_export.log" 2>&1 &
-api_pid=$!
-base=http://127.0.0.1:$api_port
-if wait_http "$base/healthz" "$api_pid"; then
-  put export_api_vmhwm_before_kb "$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")"
-  for variant in csv awaken koinly; do
-    extra="&format=$variant"
-    [ "$variant" = awaken ] && extra="$extra&market=perp"
-    log "exports: GET /api/v1/export?…$extra"
-    if timed "export_api_$variant" curl -fsS -o "$work/export_$variant.csv" "$base/api/v1/export?$export_query$extra"; then
-      export_rows=$(($(wc -l <"$work/export_$variant.csv") - 1))
-      put "export_api_${variant}_rows" "$export_rows"
-      put "export_api_${variant}_rows_per_s" "$(per_second "$export_rows" "$elapsed")"
-      put "export_api_${variant}_mib" "$(($(stat -c %s "$work/export_$variant.csv") / 1048576))"
-    else
-      failed=1
-      note "GET /api/v1/export ($variant) failed"
-    fi
-    rm -f "$work/export_$variant.csv"
-  done
-  put export_api_vmhwm_after_kb "$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")"
-else
-  failed=1
-  note "the API did not start on the export database"
-fi
-kill "$api_pid" 2>/dev/null || true
-wait "$api_pid" 2>/dev/null || true
-api_pid=
-drop_db "$export_db"
 
 # --- report -------------------------------------------------------------------------------------
 put total_seconds "$(($(date +%s) - started_at))"

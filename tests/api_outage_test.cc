@@ -178,6 +178,20 @@ bool WaitForMetric(int port, const std::string& name, int64_t value) {
   return false;
 }
 
+// `count` requests of `target`, each on its own connection, for a frozen database to hold;
+// returns once `pooled` of them hold a pooled connection (up to 20 s).
+std::vector<std::future<HttpResult>> HoldRequests(int port, const std::string& target, int count,
+                                                  int pooled) {
+  std::vector<std::future<HttpResult>> held;
+  for (int i = 0; i < count; ++i) {
+    held.push_back(std::async(std::launch::async, [port, target] {
+      return HttpConnection(port, milliseconds(90000)).Get(target);
+    }));
+  }
+  EXPECT_TRUE(WaitForMetric(port, "hltwap_db_pool_in_use", pooled));
+  return held;
+}
+
 // Waits (up to 20 s) until `count` sessions of the database wait for a lock.
 bool WaitForLockWaiter(const TestDatabase& db, int count = 1) {
   for (int i = 0; i < 800; ++i) {
@@ -296,13 +310,7 @@ TEST_F(ApiOutage, AFrozenDatabaseHoldsOnlyTheRequestsThatUseIt) {
 
   proxy.Freeze();
   // More database requests than the API has threads, each held until its statement deadline.
-  std::vector<std::future<HttpResult>> held;
-  for (int i = 0; i < 6; ++i) {
-    held.push_back(std::async(std::launch::async, [&] {
-      return HttpConnection(server.port(), milliseconds(30000)).Get(list_target);
-    }));
-  }
-  ASSERT_TRUE(WaitForMetric(server.port(), "hltwap_db_pool_in_use", 4));
+  auto held = HoldRequests(server.port(), list_target, 6, 4);
   ASSERT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 4);
 
   // Endpoints without the database answer at once: the best of five under 100 ms (a blocked
@@ -460,6 +468,68 @@ TEST_F(ApiOutage, EveryDeadPooledConnectionIsReplacedWhileTheDatabaseIsUp) {
     EXPECT_EQ(r.status, 200) << r.body;
   }
   EXPECT_GE(Metric(server.port(), "hltwap_db_pool_discarded_total"), 3);
+}
+
+// A large list page is sent in pieces written from the result in hand: once its statement has
+// answered, the rest of the page goes out while every pooled connection is held by a frozen
+// database.
+TEST_F(ApiOutage, ALargePageIsSentWhileThePoolIsHeld) {
+  constexpr const char* kBulk = "0x00000000000000000000000000000000000000b1";
+  auto conn = db_.Connect();
+  ASSERT_TRUE(conn.Exec(fmt::format(R"sql(
+      INSERT INTO twap_status (twap_id, wallet, ts, asset, side, size_requested, size_executed,
+                               notional_executed, status, duration_minutes, s3_object_key,
+                               raw_payload)
+      SELECT (800000 + i)::text, '{}', '2025-06-01T00:00:00Z'::timestamptz + i * interval '1 minute',
+             'BTC', 'B', 1, 1, 100, 'finished', 5, 'k',
+             jsonb_build_object('i', i, 'pad', repeat(md5(i::text), 64))
+      FROM generate_series(1, 5000) AS i
+    )sql",
+                                    kBulk))
+                  .ok());
+  const UrlParts parts = PartsOf(db_);
+  TcpProxy proxy(parts.port);
+  // Requests beyond the pool wait for a connection as long as the held ones hold theirs.
+  ApiServer server(
+      fmt::format("postgresql://postgres@127.0.0.1:{}/{}", proxy.port(), parts.database),
+      {{"API_THREADS", "2"},
+       {"DB_POOL_SIZE", "2"},
+       {"DB_POOL_TIMEOUT_MS", "60000"},
+       {"DB_STATEMENT_TIMEOUT_MS", "60000"}});
+  const std::string small_target =
+      std::string("/api/v1/twaps?wallet=") + kAlice + "&start=2025-11-01&end=2025-11-04";
+  ASSERT_EQ(HttpGet(server.port(), small_target).status, 200);
+
+  // Tens of MiB, more than the sockets buffer: the server is still sending when it is frozen.
+  RawConnection page(server.port());
+  ASSERT_TRUE(page.connected());
+  ASSERT_TRUE(page.Send(fmt::format(
+      "GET /api/v1/twaps?wallet={}&start=2025-01-01&end=2026-01-01&limit=5000&latest_per_twap=false"
+      " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      kBulk)));
+  const std::string head = page.ReadAtLeast(4096, milliseconds(30000));
+  ASSERT_NE(head.find("Transfer-Encoding: chunked"), std::string::npos) << head.substr(0, 300);
+
+  proxy.Freeze();
+  auto held = HoldRequests(server.port(), small_target, 4, 2);
+  ASSERT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 2);
+
+  // The whole page arrives, its last chunk included, while the held requests still wait.
+  const std::string rest = page.ReadUntilClosed(milliseconds(30000));
+  EXPECT_GT(head.size() + rest.size(), size_t{10} << 20);
+  EXPECT_EQ(rest.substr(rest.size() - 5), "0\r\n\r\n");
+  for (auto& r : held) {
+    if (r.wait_for(std::chrono::seconds(0)) != std::future_status::timeout) {
+      const auto got = r.get();
+      ADD_FAILURE() << "a held request was answered: " << got.status << " " << got.body;
+    }
+  }
+  proxy.Stop();
+  for (auto& r : held) {
+    if (r.valid()) {
+      EXPECT_EQ(r.get().status, 503);
+    }
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "api/json_writer.h"
 #include "api/queries.h"
 #include "api/twap_json.h"
+#include "api/twap_list_body.h"
 #include "common/log.h"
 #include "common/time_util.h"
 
@@ -49,27 +50,8 @@ std::string SqlTimestamp(int64_t micros) {
 
 namespace {
 
-void WriteListHeader(JsonWriter& w, const TwapsQuery& q) {
-  w.BeginObject();
-  w.Key("wallet").String(q.wallet);
-  w.Key("start").String(FormatTimestampUtc(q.start_micros));
-  w.Key("end").String(FormatTimestampUtc(q.end_micros));
-  w.Key("twaps").BeginArray();
-}
-
-// Ends a page: its array, then next_cursor (an encoded cursor, or null on the last page).
-void WritePageEnd(JsonWriter& w, const std::optional<std::string>& next_cursor) {
-  w.EndArray();
-  w.Key("next_cursor").OptionalString(next_cursor);
-  w.EndObject();
-}
-
 Response TwapNotFound(std::string_view twap_id) {
   return JsonResponse(404, DetailBody("TWAP " + std::string(twap_id) + " not found"));
-}
-
-TwapCursor CursorAt(const PgResult& result, int row) {
-  return {IntColumn(result, row, kColTsMicros), std::string(result.Get(row, kColTwapId))};
 }
 
 }  // namespace
@@ -80,11 +62,8 @@ boost::asio::awaitable<Response> HandleListTwaps(PgCluster& cluster, const Query
     co_return JsonResponse(422, ValidationErrorBody(*issues));
   }
   const TwapsQuery& q = std::get<TwapsQuery>(parsed);
-  JsonWriter w;
-  WriteListHeader(w, q);
   if (HasNul(q.wallet) || (q.asset && HasNul(*q.asset))) {
-    WritePageEnd(w, std::nullopt);
-    co_return JsonResponse(200, w.Take());
+    co_return TwapListResponse(q, PgResult());
   }
 
   const std::string start = SqlTimestamp(q.start_micros);
@@ -103,41 +82,7 @@ boost::asio::awaitable<Response> HandleListTwaps(PgCluster& cluster, const Query
   auto result =
       co_await cluster.Read(q.latest_per_twap ? kTwapsLatestName : kTwapsWithRowsName, sql_params);
   if (!result.ok()) co_return DatabaseFailure(result.status(), "GET /api/v1/twaps");
-  const PgResult& r = *result;
-
-  std::optional<TwapCursor> next;
-  if (q.latest_per_twap) {
-    const int count = std::min(r.rows(), q.limit);
-    for (int row = 0; row < count; ++row) {
-      w.BeginObject();
-      WriteTwapMembers(w, r, row);
-      w.EndObject();
-    }
-    if (r.rows() > q.limit) next = CursorAt(r, count - 1);
-  } else {
-    // Rows arrive grouped by TWAP in page order, ascending by ts within a TWAP: [begin, end).
-    std::vector<std::pair<int, int>> groups;
-    for (int row = 0; row < r.rows(); ++row) {
-      if (groups.empty() || r.Get(row, kColTwapId) != r.Get(groups.back().first, kColTwapId)) {
-        groups.emplace_back(row, row + 1);
-      } else {
-        groups.back().second = row + 1;
-      }
-    }
-    const size_t count = std::min(groups.size(), static_cast<size_t>(q.limit));
-    for (size_t g = 0; g < count; ++g) {
-      const auto [begin, end_row] = groups[g];
-      w.BeginObject();
-      WriteTwapMembers(w, r, end_row - 1);
-      w.Key("rows").BeginArray();
-      for (int row = begin; row < end_row; ++row) WriteTwapRow(w, r, row);
-      w.EndArray();
-      w.EndObject();
-    }
-    if (groups.size() > count) next = CursorAt(r, groups[count - 1].second - 1);
-  }
-  WritePageEnd(w, next ? std::optional(EncodeCursor(*next)) : std::nullopt);
-  co_return JsonResponse(200, w.Take());
+  co_return TwapListResponse(q, std::move(*result));
 }
 
 boost::asio::awaitable<Response> HandleGetTwap(PgCluster& cluster, std::string_view twap_id) {

@@ -19,9 +19,9 @@ using Request = http::request<http::string_body>;
 
 inline constexpr std::string_view kJson = "application/json";
 
-// A body made piece by piece (an export). The session pulls each piece and sends it as one HTTP
-// chunk, so memory stays bounded by a piece, not the body. Next() is awaited by the session's
-// coroutine and may wait on the database; every such wait is bounded.
+// A body made piece by piece (an export, a large list page). The session pulls each piece and
+// sends it as one HTTP chunk, so memory stays bounded by a piece, not the body. Next() is
+// awaited by the session's coroutine and may wait on the database; every such wait is bounded.
 class BodySource {
  public:
   virtual ~BodySource() = default;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hltwap::api {
@@ -27,7 +28,13 @@ class JsonWriter {
   JsonWriter& Raw(std::string_view json);
 
   const std::string& str() const { return out_; }
-  std::string Take() { return std::move(out_); }
+  // The text so far; the writer goes on from where it is, with an empty buffer.
+  std::string Take() { return std::exchange(out_, {}); }
+  // The text so far into `buffer`, whose storage the writer then reuses (emptied).
+  void TakeInto(std::string& buffer) {
+    out_.swap(buffer);
+    out_.clear();
+  }
 
  private:
   void BeforeValue();

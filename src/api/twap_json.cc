@@ -147,4 +147,10 @@ void WriteFill(JsonWriter& w, const PgResult& result, int row) {
   w.EndObject();
 }
 
+void WritePageEnd(JsonWriter& w, const std::optional<std::string>& next_cursor) {
+  w.EndArray();
+  w.Key("next_cursor").OptionalString(next_cursor);
+  w.EndObject();
+}
+
 }  // namespace hltwap::api

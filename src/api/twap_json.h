@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "api/json_writer.h"
 #include "db/connection.h"
@@ -21,5 +23,7 @@ void WriteTwapMembers(JsonWriter& w, const PgResult& result, int latest_row);
 void WriteFillsSummary(JsonWriter& w, const PgResult& result, int row);
 // A Fill object.
 void WriteFill(JsonWriter& w, const PgResult& result, int row);
+// Ends a page: its array, then next_cursor (an encoded cursor, or null on the last page).
+void WritePageEnd(JsonWriter& w, const std::optional<std::string>& next_cursor);
 
 }  // namespace hltwap::api

@@ -309,9 +309,10 @@ TEST_F(ApiOutage, AFrozenDatabaseHoldsOnlyTheRequestsThatUseIt) {
   ASSERT_EQ(HttpGet(server.port(), list_target).status, 200);
 
   proxy.Freeze();
-  // More database requests than the API has threads, each held until its statement deadline.
-  auto held = HoldRequests(server.port(), list_target, 6, 4);
-  ASSERT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 4);
+  // More database requests than the API has threads, each held until its statement deadline;
+  // list statements take three of the four connections (one is kept for lookups by key).
+  auto held = HoldRequests(server.port(), list_target, 6, 3);
+  ASSERT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 3);
 
   // Endpoints without the database answer at once: the best of five under 100 ms (a blocked
   // endpoint would take seconds every time), none near a second.
@@ -444,6 +445,40 @@ TEST_F(ApiOutage, SlowRequestsWaitForThePoolNotForAThread) {
   EXPECT_EQ(light.get().status, 200);
   EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_wait_timeouts_total"), 0);
   EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_open"), 2);
+}
+
+// List requests hold at most three of four connections: a lookup by id is answered while they
+// and more of them wait, not after.
+TEST_F(ApiOutage, LookupsByIdDoNotWaitBehindLists) {
+  ApiServer server(db_.url(), {{"API_THREADS", "2"},
+                               {"DB_POOL_SIZE", "4"},
+                               {"DB_POOL_TIMEOUT_MS", "60000"},
+                               {"DB_STATEMENT_TIMEOUT_MS", "60000"}});
+  const std::string list_target =
+      std::string("/api/v1/twaps?wallet=") + kAlice + "&start=2025-11-01&end=2025-11-04";
+  const auto list = HttpGet(server.port(), list_target);
+  ASSERT_EQ(list.status, 200);
+  const auto twap = HttpGet(server.port(), "/api/v1/twaps/568722");
+  ASSERT_EQ(twap.status, 200);
+  // A page is read from the per-TWAP table, a TWAP by id from its status rows.
+  auto locker = db_.Connect();
+  ASSERT_TRUE(locker.Exec("BEGIN; LOCK TABLE twap_span IN ACCESS EXCLUSIVE MODE").ok());
+  auto held = HoldRequests(server.port(), list_target, 6, 3);
+  ASSERT_TRUE(WaitForLockWaiter(db_, 3));
+  ASSERT_TRUE(WaitForMetric(server.port(), "hltwap_db_pool_waits_total", 3));
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_in_use"), 3);
+
+  const auto during =
+      HttpConnection(server.port(), milliseconds(60000)).Get("/api/v1/twaps/568722");
+  EXPECT_EQ(during.status, 200);
+  EXPECT_EQ(during.body, twap.body);
+  for (auto& r : held) {
+    EXPECT_EQ(r.wait_for(milliseconds(0)), std::future_status::timeout);
+  }
+
+  ASSERT_TRUE(locker.Exec("COMMIT").ok());
+  for (auto& r : held) EXPECT_EQ(r.get().body, list.body);
+  EXPECT_EQ(Metric(server.port(), "hltwap_db_pool_wait_timeouts_total"), 0);
 }
 
 TEST_F(ApiOutage, EveryDeadPooledConnectionIsReplacedWhileTheDatabaseIsUp) {

@@ -26,17 +26,14 @@ const std::vector<PgParam> kNoParams;
 // A connection with the export's transaction begun. A connection that went stale while idle is
 // replaced, as for every other request (the first statement is where that shows).
 boost::asio::awaitable<Result<std::shared_ptr<ExportSource>>> BeginExport(PgPool& pool) {
-  for (size_t attempt = 0;; ++attempt) {
-    HLTWAP_CO_ASSIGN_OR_RETURN(auto lease, co_await pool.Acquire());
-    const bool reused = lease.reused();
-    auto source = std::make_shared<ExportSource>(std::move(lease));
-    const auto begun = co_await source->Run(sql::kExportBegin, kNoParams);
-    if (begun.ok()) co_return source;
-    if (begun.status().kind() != ErrorKind::kConnection || !reused ||
-        attempt >= pool.options().max_size) {
-      co_return begun.status();
-    }
-  }
+  const std::string begin(sql::kExportBegin);
+  HLTWAP_CO_ASSIGN_OR_RETURN(
+      auto started, co_await pool.AcquireAndRun(
+                        StatementCost::kLong,
+                        [&](PgPool::Lease& lease) -> boost::asio::awaitable<Result<PgResult>> {
+                          co_return co_await lease.Exec(begin, kNoParams);
+                        }));
+  co_return std::make_shared<ExportSource>(std::move(started.lease));
 }
 
 // The layout and the open cursor of an export, on `source`'s transaction. Issues in the plan

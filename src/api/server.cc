@@ -193,6 +193,10 @@ class Server {
         co_await pause.async_wait(kNoThrow);
         continue;
       }
+      // A streamed response is several writes; with Nagle's algorithm a small one waits for
+      // the client's delayed ACK (tens of milliseconds) before it leaves.
+      boost::system::error_code option_error;
+      socket.set_option(tcp::no_delay(true), option_error);
       boost::system::error_code peer_error;
       const std::string client = socket.remote_endpoint(peer_error).address().to_string();
       auto session =
@@ -277,6 +281,9 @@ PgPoolOptions PoolOptionsFromConfig(const Config& config, std::string conninfo, 
   PgPoolOptions o;
   o.conninfo = std::move(conninfo);
   o.max_size = PoolSize(config, threads);
+  // A quarter of the connections are kept for lookups by key, so that they are never queued
+  // behind windows over a wallet's history (none below four: a smaller pool is all one lane).
+  o.reserved_for_short = o.max_size / 4;
   o.acquire_timeout = config.db_pool_timeout;
   o.connect_timeout_seconds = config.db_connect_timeout_seconds;
   o.statement_timeout = config.db_statement_timeout;

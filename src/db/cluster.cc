@@ -101,24 +101,18 @@ PgCluster::~PgCluster() {
 boost::asio::awaitable<Result<PgResult>> PgCluster::RunOn(
     Target& target, const std::string& statement, const std::vector<PgParam>& params,
     std::optional<std::chrono::milliseconds> timeout, bool& no_connection_free) {
-  // Each failed attempt discards its connection, so after max_size attempts on reused
-  // connections the next one is new: one that fails then means the database is down.
-  for (size_t attempt = 0;; ++attempt) {
-    auto lease = co_await target.pool.Acquire();
-    if (!lease.ok()) {
-      no_connection_free = lease.status().kind() == ErrorKind::kRetryable;
-      ++target.failures;
-      co_return lease.status();
-    }
-    ++target.queries;
-    auto result = co_await lease->ExecPrepared(statement, params, timeout);
-    if (result.ok()) co_return result;
-    if (result.status().kind() != ErrorKind::kConnection || !lease->reused() ||
-        attempt >= target.pool.options().max_size) {
-      ++target.failures;
-      co_return result;
-    }
+  auto started = co_await target.pool.AcquireAndRun(
+      target.pool.CostOf(statement),
+      [&](PgPool::Lease& lease) -> boost::asio::awaitable<Result<PgResult>> {
+        ++target.queries;
+        co_return co_await lease.ExecPrepared(statement, params, timeout);
+      },
+      &no_connection_free);
+  if (!started.ok()) {
+    ++target.failures;
+    co_return started.status();
   }
+  co_return std::move(started->result);
 }
 
 PgCluster::Target* PgCluster::NextInRotation() {

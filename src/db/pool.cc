@@ -44,8 +44,9 @@ constexpr auto kClientDeadlineGrace = std::chrono::milliseconds(1000);
 // One Acquire waiting for a connection. Its fields change under the pool's mutex; the timer is
 // only touched on the waiter's executor, where it is cancelled to resume the waiter.
 struct PgPool::Waiter {
-  explicit Waiter(const asio::any_io_executor& executor) : timer(executor) {}
+  Waiter(const asio::any_io_executor& executor, StatementCost cost) : timer(executor), cost(cost) {}
   asio::steady_timer timer;
+  const StatementCost cost;
   bool granted = false;
   // Set with `granted`: a connection, or none for a reserved slot to connect in.
   std::optional<PgConnection> conn;
@@ -69,12 +70,12 @@ class PgPool::WaitTicket {
         return;
       }
       if (!waiter_->conn) {
-        pool_.ReleaseSlotLocked();
+        pool_.ReleaseSlotLocked(waiter_->cost);
         return;
       }
       conn = std::move(waiter_->conn);
     }
-    pool_.Release(std::move(*conn));
+    pool_.Release(std::move(*conn), waiter_->cost);
   }
   // The Acquire has dealt with the waiter itself (under the mutex).
   void Settle() { settled_ = true; }
@@ -87,6 +88,28 @@ class PgPool::WaitTicket {
 
 PgPool::PgPool(PgPoolOptions options) : options_(std::move(options)) {
   stats_.max_size = options_.max_size;
+}
+
+StatementCost PgPool::CostOf(const std::string& name) const {
+  for (const auto& statement : options_.statements) {
+    if (statement.name == name) return statement.cost;
+  }
+  return StatementCost::kShort;
+}
+
+bool PgPool::MayTakeLocked(StatementCost cost) const {
+  if (cost == StatementCost::kShort) return true;
+  const size_t reserved = std::min(options_.reserved_for_short, options_.max_size - 1);
+  return long_in_use_ < options_.max_size - reserved;
+}
+
+void PgPool::CountLocked(StatementCost cost, bool taken) {
+  if (cost != StatementCost::kLong) return;
+  if (taken) {
+    ++long_in_use_;
+  } else {
+    --long_in_use_;
+  }
 }
 
 PgPool::~PgPool() = default;
@@ -114,47 +137,56 @@ asio::awaitable<Result<PgConnection>> PgPool::Open(bool& unreachable) {
   co_return conn;
 }
 
-void PgPool::GrantLocked(std::optional<PgConnection> conn) {
-  std::shared_ptr<Waiter> waiter = std::move(waiters_.front());
-  waiters_.pop_front();
+bool PgPool::GrantLocked(std::optional<PgConnection>& conn) {
+  const auto it = std::find_if(waiters_.begin(), waiters_.end(),
+                               [this](const auto& w) { return MayTakeLocked(w->cost); });
+  if (it == waiters_.end()) return false;
+  std::shared_ptr<Waiter> waiter = std::move(*it);
+  waiters_.erase(it);
   waiter->granted = true;
   waiter->conn = std::move(conn);
+  conn.reset();
+  CountLocked(waiter->cost, /*taken=*/true);
   // Resumes the waiter on its own executor, whichever thread released.
   asio::post(waiter->timer.get_executor(), [waiter] { waiter->timer.cancel(); });
+  return true;
 }
 
-void PgPool::ReleaseSlotLocked() {
-  if (!waiters_.empty()) {
-    GrantLocked(std::nullopt);
-    return;
-  }
+void PgPool::ReleaseSlotLocked(StatementCost cost) {
+  CountLocked(cost, /*taken=*/false);
+  std::optional<PgConnection> slot;
+  if (GrantLocked(slot)) return;
   --stats_.open;
   --stats_.in_use;
 }
 
-asio::awaitable<Result<PgPool::Lease>> PgPool::Acquire() {
+asio::awaitable<Result<PgPool::Lease>> PgPool::Acquire(StatementCost cost) {
   const auto executor = co_await asio::this_coro::executor;
   std::unique_lock lock(mutex_);
-  // Newcomers queue behind waiters, so a free connection goes to whoever waited longest. Every
-  // dead idle connection is dropped here, so after a restart a request gets a live connection
-  // or a new one, not the next dead one.
-  while (waiters_.empty() && !idle_.empty()) {
+  // A free connection is always handed to the first waiter that may take it, so one that is
+  // free now has no such waiter: a newcomer allowed to take it overtakes nobody. Every dead idle
+  // connection is dropped here, so after a restart a request gets a live connection or a new
+  // one, not the next dead one.
+  const bool may_take = MayTakeLocked(cost);
+  while (may_take && !idle_.empty()) {
     PgConnection conn = std::move(idle_.back());
     idle_.pop_back();
     if (StillUsable(conn)) {
       ++stats_.in_use;
-      co_return Lease(this, std::move(conn), /*reused=*/true);
+      CountLocked(cost, /*taken=*/true);
+      co_return Lease(this, std::move(conn), /*reused=*/true, cost);
     }
     --stats_.open;
     ++stats_.discarded;
   }
-  if (waiters_.empty() && stats_.open < options_.max_size) {
+  if (may_take && stats_.open < options_.max_size) {
     // Reserve the slot, then connect without holding the lock.
     ++stats_.open;
     ++stats_.in_use;
+    CountLocked(cost, /*taken=*/true);
   } else {
     ++stats_.waits;
-    auto waiter = std::make_shared<Waiter>(executor);
+    auto waiter = std::make_shared<Waiter>(executor, cost);
     waiter->timer.expires_after(options_.acquire_timeout);
     waiters_.push_back(waiter);
     WaitTicket ticket(*this, waiter);
@@ -170,13 +202,13 @@ asio::awaitable<Result<PgPool::Lease>> PgPool::Acquire() {
     }
     if (waiter->conn) {
       PgConnection conn = std::move(*waiter->conn);
-      if (StillUsable(conn)) co_return Lease(this, std::move(conn), /*reused=*/true);
+      if (StillUsable(conn)) co_return Lease(this, std::move(conn), /*reused=*/true, cost);
       // Its slot is this Acquire's to connect in.
       ++stats_.discarded;
     }
   }
   if (Clock::now() - last_connect_failure_ < options_.reconnect_backoff) {
-    ReleaseSlotLocked();
+    ReleaseSlotLocked(cost);
     co_return last_connect_error_;
   }
   lock.unlock();
@@ -189,26 +221,45 @@ asio::awaitable<Result<PgPool::Lease>> PgPool::Acquire() {
       last_connect_failure_ = Clock::now();
       last_connect_error_ = conn.status();
     }
-    ReleaseSlotLocked();
+    ReleaseSlotLocked(cost);
     co_return conn.status();
   }
   ++stats_.connects;
-  co_return Lease(this, std::move(conn).value(), /*reused=*/false);
+  co_return Lease(this, std::move(conn).value(), /*reused=*/false, cost);
 }
 
-void PgPool::Release(PgConnection conn) {
+asio::awaitable<Result<PgPool::Started>> PgPool::AcquireAndRun(StatementCost cost,
+                                                               FirstStatement first,
+                                                               bool* no_connection_free) {
+  for (size_t attempt = 0;; ++attempt) {
+    auto lease = co_await Acquire(cost);
+    if (!lease.ok()) {
+      if (no_connection_free != nullptr) {
+        *no_connection_free = lease.status().kind() == ErrorKind::kRetryable;
+      }
+      co_return lease.status();
+    }
+    auto result = co_await first(*lease);
+    if (result.ok()) co_return Started{std::move(lease).value(), std::move(result).value()};
+    if (result.status().kind() != ErrorKind::kConnection || !lease->reused() ||
+        attempt >= options_.max_size) {
+      co_return result.status();
+    }
+  }
+}
+
+void PgPool::Release(PgConnection conn, StatementCost cost) {
   std::lock_guard lock(mutex_);
   if (!Usable(conn)) {
     ++stats_.discarded;
-    ReleaseSlotLocked();
+    ReleaseSlotLocked(cost);
     return;  // the connection closes here
   }
-  if (!waiters_.empty()) {
-    GrantLocked(std::move(conn));
-    return;
-  }
+  CountLocked(cost, /*taken=*/false);
+  std::optional<PgConnection> free(std::move(conn));
+  if (GrantLocked(free)) return;
   --stats_.in_use;
-  idle_.push_back(std::move(conn));
+  idle_.push_back(std::move(*free));
 }
 
 PgPoolStats PgPool::Stats() const {
@@ -217,12 +268,15 @@ PgPoolStats PgPool::Stats() const {
 }
 
 PgPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), conn_(std::move(other.conn_)), reused_(other.reused_) {
+    : pool_(other.pool_),
+      conn_(std::move(other.conn_)),
+      reused_(other.reused_),
+      cost_(other.cost_) {
   other.conn_.reset();
 }
 
 PgPool::Lease::~Lease() {
-  if (conn_) pool_->Release(std::move(*conn_));
+  if (conn_) pool_->Release(std::move(*conn_), cost_);
 }
 
 asio::awaitable<Result<PgResult>> PgPool::Lease::ExecPrepared(

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,9 +23,15 @@
 
 namespace hltwap {
 
+// How long a statement holds its connection. Long ones (a window over a wallet's history)
+// never take the pool's last `reserved_for_short` connections, so a short one (a lookup by key)
+// queues behind other short ones at most, never behind a long one.
+enum class StatementCost { kShort, kLong };
+
 struct PreparedStatement {
   std::string name;
   std::string sql;
+  StatementCost cost = StatementCost::kShort;
 };
 
 struct PgPoolOptions {
@@ -35,6 +42,8 @@ struct PgPoolOptions {
   std::chrono::milliseconds acquire_timeout{1000};
   // The bound on connecting, in whole seconds (below 2 counts as 2, as libpq's connect_timeout).
   int connect_timeout_seconds = 2;
+  // Connections only short statements may use (at most max_size - 1).
+  size_t reserved_for_short = 0;
   // Client-side bound on one statement (also set as the server's statement_timeout).
   std::chrono::milliseconds statement_timeout{5000};
   // After the server could not be reached, further connects fail fast for this long instead
@@ -81,11 +90,12 @@ class PgPool {
 
    private:
     friend class PgPool;
-    Lease(PgPool* pool, PgConnection conn, bool reused)
-        : pool_(pool), conn_(std::move(conn)), reused_(reused) {}
+    Lease(PgPool* pool, PgConnection conn, bool reused, StatementCost cost)
+        : pool_(pool), conn_(std::move(conn)), reused_(reused), cost_(cost) {}
     PgPool* pool_;
     std::optional<PgConnection> conn_;
     bool reused_;
+    StatementCost cost_;
   };
 
   explicit PgPool(PgPoolOptions options);
@@ -93,9 +103,28 @@ class PgPool {
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
 
-  // A connection: an idle one, a new one while fewer than max_size are open, or one released
-  // within acquire_timeout. Errors: kConnection (cannot connect), kRetryable (none free in time).
-  [[nodiscard]] boost::asio::awaitable<Result<Lease>> Acquire();
+  // A connection for statements of `cost`: an idle one, a new one while fewer than max_size are
+  // open, or one released within acquire_timeout. Waiters are served in order of arrival among
+  // those a connection may go to. Errors: kConnection (cannot connect), kRetryable (none free in
+  // time).
+  [[nodiscard]] boost::asio::awaitable<Result<Lease>> Acquire(
+      StatementCost cost = StatementCost::kShort);
+
+  // A lease and what its first statement returned.
+  struct Started {
+    Lease lease;
+    PgResult result;
+  };
+  using FirstStatement = std::function<boost::asio::awaitable<Result<PgResult>>(Lease&)>;
+  // Acquires a connection and runs `first` on it. A connection that died while idle shows it
+  // only at its first statement: it is discarded and `first` runs again on another. Each such
+  // attempt drops a connection, so after max_size of them the next is new, and its failure
+  // means the database is down. `no_connection_free`, when given, tells a failure to find a free
+  // connection in time (kRetryable from Acquire) from a statement's own.
+  [[nodiscard]] boost::asio::awaitable<Result<Started>> AcquireAndRun(
+      StatementCost cost, FirstStatement first, bool* no_connection_free = nullptr);
+  // The cost a prepared statement was declared with (kShort for any other name).
+  StatementCost CostOf(const std::string& name) const;
 
   PgPoolStats Stats() const;
   const PgPoolOptions& options() const { return options_; }
@@ -103,20 +132,26 @@ class PgPool {
  private:
   struct Waiter;
   class WaitTicket;
-  void Release(PgConnection conn);
+  void Release(PgConnection conn, StatementCost cost);
   // `unreachable` tells a failure to reach the server from a failure after connecting.
   boost::asio::awaitable<Result<PgConnection>> Open(bool& unreachable);
-  // With the mutex held: gives up a reserved slot (open and in use, no connection), to the
-  // first waiter when there is one.
-  void ReleaseSlotLocked();
-  // With the mutex held: hands `conn` (or, when empty, a reserved slot) to the first waiter.
-  void GrantLocked(std::optional<PgConnection> conn);
+  // With the mutex held: whether a lease of `cost` may take a free connection now.
+  bool MayTakeLocked(StatementCost cost) const;
+  // With the mutex held: counts a lease of `cost` taken or given back.
+  void CountLocked(StatementCost cost, bool taken);
+  // With the mutex held: gives up a reserved slot (open and in use, no connection) of a lease of
+  // `cost`, to the first waiter that may take it when there is one.
+  void ReleaseSlotLocked(StatementCost cost);
+  // With the mutex held: hands `conn` (or, when empty, a reserved slot) to the first waiter that
+  // may take it; false when there is none.
+  bool GrantLocked(std::optional<PgConnection>& conn);
 
   const PgPoolOptions options_;
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<Waiter>> waiters_;
   std::vector<PgConnection> idle_;
   PgPoolStats stats_;
+  size_t long_in_use_ = 0;
   std::chrono::steady_clock::time_point last_connect_failure_{};
   Status last_connect_error_;
 };

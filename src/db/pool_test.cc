@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <future>
@@ -114,6 +115,58 @@ TEST(PgPool, ManyCoroutinesOnOneThreadShareTheConnections) {
   EXPECT_EQ(stats.open, 2u);
   EXPECT_EQ(stats.in_use, 0u);
   EXPECT_GE(stats.waits, static_cast<uint64_t>(kRequests - 2));
+  EXPECT_EQ(stats.wait_timeouts, 0u);
+}
+
+// Long statements never take the connections reserved for short ones, and a short Acquire is
+// not queued behind a long one that waits for its share.
+TEST(PgPool, ShortStatementsNeverWaitBehindLongOnes) {
+  TestDatabase db(/*migrate=*/false);
+  auto options = Options(db, /*max_size=*/3);
+  options.reserved_for_short = 1;
+  options.acquire_timeout = milliseconds(600000);
+  PgPool pool(options);
+  auto long_a = Await(pool.Acquire(StatementCost::kLong));
+  auto long_b = Await(pool.Acquire(StatementCost::kLong));
+  ASSERT_TRUE(long_a.ok() && long_b.ok());
+
+  boost::asio::io_context io;
+  std::vector<std::string> served;
+  const auto start_waiting = [&](StatementCost cost, std::string name, uint64_t waits) {
+    boost::asio::co_spawn(
+        io,
+        [&pool, &served, cost, name]() -> boost::asio::awaitable<void> {
+          auto lease = co_await pool.Acquire(cost);
+          served.push_back(lease.ok() ? name : lease.status().message());
+        },
+        boost::asio::detached);
+    // The coroutine runs until it waits; nothing else is ready on `io`.
+    while (io.poll_one() != 0) {
+    }
+    return pool.Stats().waits == waits;
+  };
+  // Two long leases are the long statements' share: a third waits although a connection could
+  // still be opened, which a short Acquire then does.
+  ASSERT_TRUE(start_waiting(StatementCost::kLong, "long", 1));
+  EXPECT_EQ(pool.Stats().open, 2u);
+  auto short_c = Await(pool.Acquire(StatementCost::kShort));
+  ASSERT_TRUE(short_c.ok()) << short_c.status().message();
+  EXPECT_EQ(pool.Stats().open, 3u);
+  ASSERT_TRUE(start_waiting(StatementCost::kShort, "short", 2));
+  EXPECT_TRUE(served.empty());
+
+  // The short lease's connection goes to the short waiter, though the long one came first; the
+  // long waiter gets the next long lease's connection.
+  { auto release = std::move(short_c).value(); }
+  while (served.empty() && io.run_one_for(std::chrono::seconds(60)) != 0) {
+  }
+  EXPECT_EQ(served, std::vector<std::string>{"short"});
+  { auto release = std::move(long_a).value(); }
+  io.run();
+  EXPECT_EQ(served, (std::vector<std::string>{"short", "long"}));
+  const auto stats = pool.Stats();
+  EXPECT_EQ(stats.in_use, 1u);
+  EXPECT_EQ(stats.open, 3u);
   EXPECT_EQ(stats.wait_timeouts, 0u);
 }
 

@@ -511,7 +511,9 @@ api_phase() {  # api_phase TAG DB MANIFEST FILLS
     stop_api
     return
   fi
-  sql "$db" "ANALYZE twap_status"
+  # Just loaded: vacuumed and analysed now, so that autovacuum does not start in the middle of a
+  # figure, and the API's SQL and pgbench's read the same statistics and visibility map.
+  sql "$db" "VACUUM ANALYZE"
   "${bench_py[@]}" urls "$manifest" "$dir/urls.txt" "$dir/params.json"
   "${bench_py[@]}" pgbench-scripts "$dir/params.json" "$api_sql_json" "$dir/pgbench"
   "${bench_py[@]}" pgbench-scripts "$dir/params.json" "$ref_sql_json" "$dir/pgbench_ref"
@@ -519,7 +521,6 @@ api_phase() {  # api_phase TAG DB MANIFEST FILLS
   local fills_api=0
   if [ "$with_fills" = 1 ]; then
     if "${bench_py[@]}" api-sql fills "$root/src/api/sql" "$fills_sql_json" 2>"$work/logs/api_fills_sql.log"; then
-      sql "$db" "ANALYZE twap_fill"
       "${bench_py[@]}" fills-urls "$fills_dir/manifest.json" "$dir/fills_urls.txt" "$dir/fills_params.json"
       "${bench_py[@]}" pgbench-scripts "$dir/fills_params.json" "$fills_sql_json" "$dir/pgbench_fills"
       check_urls "$dir/fills_urls.txt"

@@ -61,6 +61,7 @@ class ApiExplain : public ::testing::Test {
       ANALYZE twap_status;
       ANALYZE twap_span;
       ANALYZE twap_fill;
+      ANALYZE twap_fill_total;
       ANALYZE etl_s3_ingest_log;
     )sql");
     ASSERT_TRUE(st.ok()) << st.message();
@@ -75,8 +76,8 @@ class ApiExplain : public ::testing::Test {
     std::string_view sql;
     std::vector<PgParam> params;
     std::string_view index;  // the index the plan must use on twap_status or twap_span
-    // How twap_fill is read: the fills page walks the (twap_id, time, tid) index in order; a
-    // summary reads one TWAP's (and wallet's) range of whichever index starts with twap_id.
+    // How fills are read: the fills page walks twap_fill's (twap_id, time, tid) index in order;
+    // a summary reads one TWAP's (and wallet's) twap_fill_total rows by primary key.
     enum class Fills { kPage, kSummary } fills;
   };
 
@@ -127,18 +128,15 @@ class ApiExplain : public ::testing::Test {
 
   static void ExpectIndexPlan(const Statement& s, const std::string& plan) {
     EXPECT_NE(plan.find(s.index), std::string::npos) << s.name << "\n" << plan;
-    const bool by_time = plan.find("twap_fill_twap_time_idx") != std::string::npos;
-    const bool by_key = plan.find("twap_fill_pkey") != std::string::npos;
-    if (s.fills == Statement::Fills::kPage) {
-      EXPECT_TRUE(by_time) << s.name << "\n" << plan;
-    } else {
-      EXPECT_TRUE(by_time || by_key) << s.name << "\n" << plan;
-    }
+    const std::string fills_index =
+        s.fills == Statement::Fills::kPage ? "twap_fill_twap_time_idx" : "twap_fill_total_pkey";
+    EXPECT_NE(plan.find(fills_index), std::string::npos) << s.name << "\n" << plan;
     EXPECT_EQ(plan.find("Seq Scan on twap_status"), std::string::npos) << s.name << "\n" << plan;
+    // Also twap_fill_total.
     EXPECT_EQ(plan.find("Seq Scan on twap_fill"), std::string::npos) << s.name << "\n" << plan;
     EXPECT_EQ(plan.find("Seq Scan on twap_span"), std::string::npos) << s.name << "\n" << plan;
-    // hltwap_api_row is inlined: its columns are computed in the scan, not by a function call.
-    EXPECT_EQ(plan.find("Function Scan"), std::string::npos) << s.name << "\n" << plan;
+    // hltwap_api_row and hltwap_fills_summary are inlined: computed in the plan, not by a call.
+    EXPECT_EQ(plan.find("Function Scan on hltwap_"), std::string::npos) << s.name << "\n" << plan;
   }
 
   static TestDatabase* db_;

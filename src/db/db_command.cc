@@ -9,8 +9,8 @@
 #include "common/log.h"
 #include "db/connection.h"
 #include "db/database_url.h"
+#include "db/derived_tables.h"
 #include "db/migrations.h"
-#include "db/twap_span.h"
 
 namespace hltwap {
 namespace {
@@ -46,17 +46,21 @@ int RunDbCheck(bool repair) {
   if (const Status current = CheckSchemaCurrent(*conn); !current.ok()) {
     return ReportFailure(current);
   }
-  auto check = CheckTwapSpans(*conn, kCheckExamples);
-  if (!check.ok()) return ReportFailure(check.status().WithContext("db check"));
-  std::string out = SpanCheckText(*check);
-  if (check->differences > 0 && repair) {
-    auto repaired = RepairTwapSpans(*conn);
+  std::string out;
+  bool differ = false;
+  for (const DerivedTable& table : DerivedTables()) {
+    auto check = CheckDerivedTable(*conn, table, kCheckExamples);
+    if (!check.ok()) return ReportFailure(check.status().WithContext("db check"));
+    out += DerivedCheckText(table, *check);
+    differ = differ || check->differences > 0;
+    if (check->differences == 0 || !repair) continue;
+    auto repaired = RepairDerivedTable(*conn, table);
     if (!repaired.ok()) return ReportFailure(repaired.status().WithContext("db check --repair"));
-    out += fmt::format("twap_span: {} span(s) recomputed from twap_status\n", *repaired);
+    out += fmt::format("{}: {} key(s) recomputed from {}\n", table.name, *repaired, table.source);
   }
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
-  return check->differences > 0 && !repair ? kExitFailure : kExitOk;
+  return differ && !repair ? kExitFailure : kExitOk;
 }
 
 }  // namespace
@@ -69,11 +73,11 @@ void AddDbCommand(CLI::App& app, int& exit_code) {
   init->callback([&exit_code] { exit_code = RunDbInit(); });
   auto* check = db->add_subcommand(
       "check",
-      "Compare twap_span (the per-TWAP table the list endpoint pages over) with twap_status; "
-      "exit 1 when they differ");
+      "Compare the derived tables with their sources (twap_span with twap_status, "
+      "twap_fill_total with twap_fill); exit 1 when they differ");
   auto repair = std::make_shared<bool>(false);
   check->add_flag("--repair", *repair,
-                  "Recompute the differing spans from twap_status (one transaction), exit 0");
+                  "Recompute the differing keys from their sources (one transaction each), exit 0");
   check->callback([&exit_code, repair] { exit_code = RunDbCheck(*repair); });
 }
 

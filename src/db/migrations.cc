@@ -37,6 +37,7 @@ const std::vector<Migration>& AllMigrations() {
       {6, "twap_fill", sql::kMigrations0006TwapFill},
       {7, "hltwap_fills_summary", sql::kMigrations0007FillsSummary},
       {8, "twap_span", sql::kMigrations0008TwapSpan},
+      {9, "twap_fill_total", sql::kMigrations0009TwapFillTotal},
   };
   return migrations;
 }

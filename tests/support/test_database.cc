@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "db/migrations.h"
 
@@ -72,6 +73,28 @@ std::string TestDatabase::Scalar(const std::string& sql) const {
   if (!r.ok()) throw std::runtime_error(sql + ": " + r.status().message());
   if (r->rows() == 0) return "";
   return r->IsNull(0, 0) ? "NULL" : std::string(r->Get(0, 0));
+}
+
+void WhileBlocked(const TestDatabase& db, PgConnection& holder, const std::string& statement) {
+  auto other = db.Connect();
+  const std::string pid = std::string(other.Query("SELECT pg_backend_pid()")->Get(0, 0));
+  Status result;
+  std::thread writer([&] { result = other.Exec(statement); });
+  auto watcher = db.Connect();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    auto waiting = watcher.Query(
+        "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1", {pid});
+    if (waiting.ok() && waiting->rows() == 1 && waiting->Get(0, 0) == "t") break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "the second writer never waited for the first";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(holder.Exec("COMMIT").ok());
+  writer.join();
+  EXPECT_TRUE(result.ok()) << result.message();
 }
 
 }  // namespace hltwap::testing

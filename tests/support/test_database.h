@@ -34,4 +34,8 @@ class TestDatabase {
 // The admin URL (a database on the same server where CREATE DATABASE can run).
 std::string AdminUrl();
 
+// Runs `statement` on a second connection while `holder` keeps its transaction open, waits
+// until the statement is blocked on a lock, commits `holder`, and lets the statement finish.
+void WhileBlocked(const TestDatabase& db, PgConnection& holder, const std::string& statement);
+
 }  // namespace hltwap::testing

@@ -1,4 +1,4 @@
-#include "db/twap_span.h"
+#include "db/derived_tables.h"
 
 #include <fmt/format.h>
 
@@ -21,9 +21,19 @@ int64_t ToInt64(std::string_view text) {
 
 }  // namespace
 
-Result<SpanCheck> CheckTwapSpans(PgConnection& conn, int max_examples) {
-  HLTWAP_ASSIGN_OR_RETURN(auto rows, conn.Query(std::string(db::sql::kTwapSpanDifferences)));
-  SpanCheck check;
+const std::vector<DerivedTable>& DerivedTables() {
+  static const std::vector<DerivedTable> tables = {
+      {"twap_span", "twap_status", db::sql::kTwapSpanDifferences, db::sql::kTwapSpanRepair},
+      {"twap_fill_total", "twap_fill", db::sql::kTwapFillTotalDifferences,
+       db::sql::kTwapFillTotalRepair},
+  };
+  return tables;
+}
+
+Result<DerivedCheck> CheckDerivedTable(PgConnection& conn, const DerivedTable& table,
+                                       int max_examples) {
+  HLTWAP_ASSIGN_OR_RETURN(auto rows, conn.Query(std::string(table.differences_sql)));
+  DerivedCheck check;
   check.differences = rows.rows();
   for (int r = 0; r < rows.rows() && r < max_examples; ++r) {
     check.examples.push_back({std::string(rows.Get(r, 0)), std::string(rows.Get(r, 1)),
@@ -32,14 +42,14 @@ Result<SpanCheck> CheckTwapSpans(PgConnection& conn, int max_examples) {
   return check;
 }
 
-Result<int64_t> RepairTwapSpans(PgConnection& conn) {
-  HLTWAP_ASSIGN_OR_RETURN(auto rows, conn.Query(std::string(db::sql::kTwapSpanRepair)));
+Result<int64_t> RepairDerivedTable(PgConnection& conn, const DerivedTable& table) {
+  HLTWAP_ASSIGN_OR_RETURN(auto rows, conn.Query(std::string(table.repair_sql)));
   return ToInt64(rows.Get(0, 0));
 }
 
-std::string SpanCheckText(const SpanCheck& check) {
+std::string DerivedCheckText(const DerivedTable& table, const DerivedCheck& check) {
   std::string out =
-      fmt::format("twap_span: {} span(s) differ from twap_status\n", check.differences);
+      fmt::format("{}: {} key(s) differ from {}\n", table.name, check.differences, table.source);
   for (const auto& d : check.examples) {
     out += fmt::format("  twap_id {} wallet {}: stored {}, expected {}\n", d.twap_id, d.wallet,
                        d.stored, d.expected);

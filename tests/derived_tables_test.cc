@@ -1,6 +1,6 @@
-// The derived tables stay exact as their sources change. twap_span under twap_status:
-// concurrent writers of one TWAP, DELETE, UPDATE and the ETL's merge. twap_fill_total under
-// twap_fill: the fills summary it feeds equals 0007's summary over every fill on random fills
+// The derived tables stay exact as their sources change. twap_span (bounds and last row) under
+// twap_status: concurrent writers of one TWAP, DELETE, UPDATE and the ETL's merge. twap_fill_total
+// under twap_fill: the fills summary it feeds equals 0007's summary over every fill on random fills
 // (scales, signs, NULL fees, tokens and PnL, several wallets) through inserts, deletes,
 // updates and the ETL's fill merge, and concurrent writers both count. `hltwap db check` finds
 // corrupted rows of each and --repair fixes them.
@@ -34,6 +34,11 @@ std::string Span(const TestDatabase& db, const std::string& twap_id) {
       "SELECT concat_ws('|', first_ts AT TIME ZONE 'UTC', last_ts AT TIME ZONE 'UTC', "
       "COALESCE(asset, 'NULL'), asset_mixed) FROM twap_span WHERE twap_id = '" +
       twap_id + "'");
+}
+
+// The status of a span's last row as twap_span holds it, "" when there is none.
+std::string LastStatus(const TestDatabase& db, const std::string& twap_id) {
+  return db.Scalar("SELECT (last_row).status FROM twap_span WHERE twap_id = '" + twap_id + "'");
 }
 
 std::string Differences(const TestDatabase& db) {
@@ -94,6 +99,11 @@ TEST(TwapSpan, DeleteUpdateAndMergeKeepSpansExact) {
       conn.Exec("UPDATE twap_status SET asset = 'SOL' WHERE twap_id = '2' AND ts = '2025-03-01Z'")
           .ok());
   EXPECT_EQ(Span(db, "2"), "2025-03-01 00:00:00|2025-03-03 00:00:00|SOL|t");
+  // UPDATE of the last row's status alone: the span keeps its bounds and takes the new row.
+  ASSERT_TRUE(conn.Exec("UPDATE twap_status SET status = 'terminated' "
+                        "WHERE twap_id = '2' AND ts = '2025-03-03Z'")
+                  .ok());
+  EXPECT_EQ(LastStatus(db, "2"), "terminated");
   ASSERT_TRUE(conn.Exec("UPDATE twap_status SET twap_id = '4' WHERE twap_id = '1'").ok());
   EXPECT_EQ(Span(db, "1"), "");
   EXPECT_EQ(Span(db, "4"), "2025-03-01 01:00:00|2025-03-02 01:00:00|BTC|f");
@@ -113,7 +123,9 @@ TEST(TwapSpan, DeleteUpdateAndMergeKeepSpansExact) {
   ASSERT_TRUE(merged.ok()) << merged.status().message();
   ASSERT_TRUE(conn.Exec("COMMIT").ok());
   EXPECT_EQ(Span(db, "4"), "2025-03-01 01:00:00|2025-03-02 01:00:00|BTC|t");
+  EXPECT_EQ(LastStatus(db, "4"), "finished");
   EXPECT_EQ(Span(db, "5"), "2025-03-04 00:00:00|2025-03-06 00:00:00|ETH|f");
+  EXPECT_EQ(LastStatus(db, "5"), "finished");
   EXPECT_EQ(Differences(db), "0");
 }
 
@@ -130,19 +142,29 @@ TEST(TwapSpan, DbCheckFindsAndRepairsCorruptSpans) {
   Insert(conn, "1", "2025-03-01T00:00:00Z", "BTC");
   Insert(conn, "1", "2025-03-02T00:00:00Z", "BTC");
   Insert(conn, "2", "2025-03-01T00:00:00Z", "ETH");
+  Insert(conn, "3", "2025-03-01T00:00:00Z", "ETH");
   auto clean = DbCheck(db);
   EXPECT_EQ(clean.exit_code, 0) << clean.err;
   EXPECT_NE(clean.out.find("twap_span: 0 key(s) differ"), std::string::npos) << clean.out;
 
   ASSERT_TRUE(conn.Exec("UPDATE twap_span SET last_ts = last_ts + interval '1 hour' "
-                        "WHERE twap_id = '1'; DELETE FROM twap_span WHERE twap_id = '2'")
+                        "WHERE twap_id = '1'; DELETE FROM twap_span WHERE twap_id = '2'; "
+                        "UPDATE twap_span SET last_row.status = 'finished' WHERE twap_id = '3'")
                   .ok());
   auto corrupt = DbCheck(db);
   EXPECT_EQ(corrupt.exit_code, 1) << corrupt.err;
-  EXPECT_NE(corrupt.out.find("twap_span: 2 key(s) differ"), std::string::npos) << corrupt.out;
+  EXPECT_NE(corrupt.out.find("twap_span: 3 key(s) differ"), std::string::npos) << corrupt.out;
   EXPECT_NE(corrupt.out.find("twap_id 1 wallet " + std::string(kWallet) +
-                             ": stored 2025-03-01 00:00:00 2025-03-02 01:00:00 BTC, expected "
-                             "2025-03-01 00:00:00 2025-03-02 00:00:00 BTC"),
+                             ": stored 2025-03-01 00:00:00 2025-03-02 01:00:00 BTC last "
+                             "activated "),
+            std::string::npos)
+      << corrupt.out;
+  EXPECT_NE(
+      corrupt.out.find("expected 2025-03-01 00:00:00 2025-03-02 00:00:00 BTC last activated "),
+      std::string::npos)
+      << corrupt.out;
+  EXPECT_NE(corrupt.out.find("twap_id 3 wallet " + std::string(kWallet) +
+                             ": stored 2025-03-01 00:00:00 2025-03-01 00:00:00 ETH last finished "),
             std::string::npos)
       << corrupt.out;
   EXPECT_NE(corrupt.out.find("twap_id 2 wallet " + std::string(kWallet) + ": stored (none)"),
@@ -151,8 +173,9 @@ TEST(TwapSpan, DbCheckFindsAndRepairsCorruptSpans) {
 
   auto repaired = DbCheck(db, {"--repair"});
   EXPECT_EQ(repaired.exit_code, 0) << repaired.err;
-  EXPECT_NE(repaired.out.find("twap_span: 2 key(s) recomputed"), std::string::npos) << repaired.out;
+  EXPECT_NE(repaired.out.find("twap_span: 3 key(s) recomputed"), std::string::npos) << repaired.out;
   EXPECT_EQ(DbCheck(db).exit_code, 0);
+  EXPECT_EQ(LastStatus(db, "3"), "activated");
   EXPECT_EQ(Span(db, "1"), "2025-03-01 00:00:00|2025-03-02 00:00:00|BTC|f");
   EXPECT_EQ(Span(db, "2"), "2025-03-01 00:00:00|2025-03-01 00:00:00|ETH|f");
 }

@@ -38,6 +38,7 @@ const std::vector<Migration>& AllMigrations() {
       {7, "hltwap_fills_summary", sql::kMigrations0007FillsSummary},
       {8, "twap_span", sql::kMigrations0008TwapSpan},
       {9, "twap_fill_total", sql::kMigrations0009TwapFillTotal},
+      {10, "twap_span.last_row", sql::kMigrations0010TwapSpanLastRow},
   };
   return migrations;
 }

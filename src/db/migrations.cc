@@ -39,6 +39,7 @@ const std::vector<Migration>& AllMigrations() {
       {8, "twap_span", sql::kMigrations0008TwapSpan},
       {9, "twap_fill_total", sql::kMigrations0009TwapFillTotal},
       {10, "twap_span.last_row", sql::kMigrations0010TwapSpanLastRow},
+      {11, "hltwap_fills_summary gated per token", sql::kMigrations0011FillsSummaryGate},
   };
   return migrations;
 }

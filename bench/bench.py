@@ -7,7 +7,6 @@
                                              with most, median and fewest slices
   bench.py api-sql NAME SQL_DIR SQL_JSON     the SQL the API runs for endpoint NAME (list, fills),
                                              read from src/api/sql, or list_reference (tests/sql)
-  bench.py walk-api BASE WALLET START END LIMIT   pages through the list endpoint by cursor
   bench.py pgbench-scripts PARAMS SQL_JSON DIR   one pgbench script per request of the mix
   bench.py pglog PREFIX                      p50/p99 of pgbench --log files PREFIX*
   bench.py report RESULTS MD JSON            the table (Markdown) and the raw figures (JSON)
@@ -177,32 +176,6 @@ def cmd_pgbench_scripts(params_path, sql_path, out_dir):
             f.write("\n".join(lines) + "\n")
     with open(os.path.join(out_dir, "defines.txt"), "w") as f:
         f.write("".join(d + "\n" for d in sorted(set(defines))))
-
-
-def cmd_walk_api(base, wallet, start, end, limit):
-    """The API's side of bench/page_walk: the same pages over one keep-alive connection."""
-    import http.client
-    import time
-    import urllib.parse
-    url = urllib.parse.urlsplit(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=300)
-    query = {"wallet": wallet, "start": start, "end": end, "limit": limit}
-    pages = twaps = 0
-    started = time.monotonic()
-    while True:
-        conn.request("GET", "/api/v1/twaps?" + urllib.parse.urlencode(query))
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise SystemExit(f"walk-api: {response.status} {body[:200]!r}")
-        page = json.loads(body)
-        pages += 1
-        twaps += len(page["twaps"])
-        if page["next_cursor"] is None:
-            break
-        query["cursor"] = page["next_cursor"]
-    print(json.dumps({"pages": pages, "twaps": twaps,
-                      "seconds": round(time.monotonic() - started, 3)}))
 
 
 def percentile(sorted_values, q):
@@ -434,7 +407,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     commands = {"put": cmd_put, "urls": cmd_urls, "pgbench-scripts": cmd_pgbench_scripts,
-                "api-sql": cmd_api_sql, "fills-urls": cmd_fills_urls, "walk-api": cmd_walk_api,
+                "api-sql": cmd_api_sql, "fills-urls": cmd_fills_urls,
                 "pglog": cmd_pglog, "report": cmd_report}
     fn = commands.get(argv[1])
     if fn is None:

@@ -570,13 +570,14 @@ print([p for p in json.load(open(sys.argv[1])) if p["class"] == "light"][-1]["wa
   curl -s -o /dev/null --max-time 120 "$base/healthz" || true
 
   log "paging $heavy's year by 100: reference SQL, the API's SQL, the API"
-  local walk=("$build_dir/bench/page_walk" --url "$(db_url "$db")" --wallet "$heavy" --start "$start"
-    --end "$end" --limit 100)
+  local walk=("$build_dir/bench/page_walk" --wallet "$heavy" --start "$start" --end "$end"
+    --limit 100)
+  local sql_walk=("${walk[@]}" --url "$(db_url "$db")")
   # One walk first, untimed, so that all three find the wallet's pages in PostgreSQL's cache.
-  "${walk[@]}" --sql "$root/src/api/sql/twaps_latest.sql" >/dev/null
-  put "paging_ref$tag" "$("${walk[@]}" --sql "$root/tests/sql/twaps_latest_reference.sql")"
-  put "paging_new$tag" "$("${walk[@]}" --sql "$root/src/api/sql/twaps_latest.sql")"
-  put "paging_api$tag" "$("${bench_py[@]}" walk-api "$base" "$heavy" "$start" "$end" 100)"
+  "${sql_walk[@]}" --sql "$root/src/api/sql/twaps_latest.sql" >/dev/null
+  put "paging_ref$tag" "$("${sql_walk[@]}" --sql "$root/tests/sql/twaps_latest_reference.sql")"
+  put "paging_new$tag" "$("${sql_walk[@]}" --sql "$root/src/api/sql/twaps_latest.sql")"
+  put "paging_api$tag" "$("${walk[@]}" --api "$base")"
 
   # A fresh process, so that its peak is that of the one page.
   stop_api

@@ -45,22 +45,6 @@ FROM (SELECT twap_id, wallet, min(ts) AS first_ts, max(ts) AS last_ts, min(asset
       FROM twap_status
       GROUP BY twap_id, wallet) g;
 
--- As before, and the span with the later last_ts brings its last row (on a tie the merged one:
--- rows are unique per ts, so it is the row stored now).
-CREATE OR REPLACE FUNCTION hltwap_twap_span_merge(spans twap_span[]) RETURNS void
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
-  INSERT INTO twap_span AS s (twap_id, wallet, first_ts, last_ts, asset, asset_mixed, last_row)
-  SELECT n.twap_id, n.wallet, n.first_ts, n.last_ts, n.asset, n.asset_mixed, n.last_row
-  FROM unnest(spans) AS n
-  ORDER BY n.twap_id, n.wallet
-  ON CONFLICT (twap_id, wallet) DO UPDATE SET
-      first_ts = LEAST(s.first_ts, EXCLUDED.first_ts),
-      last_ts = GREATEST(s.last_ts, EXCLUDED.last_ts),
-      asset_mixed = s.asset_mixed OR EXCLUDED.asset_mixed OR s.asset IS DISTINCT FROM EXCLUDED.asset,
-      last_row = CASE WHEN EXCLUDED.last_ts >= s.last_ts THEN EXCLUDED.last_row ELSE s.last_row END;
-END;
-
 -- As 0008's, with last_row.
 CREATE OR REPLACE FUNCTION hltwap_twap_span_recompute(twap_ids text[], wallets text[])
 RETURNS void
@@ -87,21 +71,34 @@ BEGIN
 END;
 $$;
 
+-- Merges the statement's spans into twap_span monotonically as 0008's merge did (earliest
+-- first_ts, latest last_ts, mixed once any asset differs), and the span with the later last_ts
+-- brings its last row (on a tie the merged one: rows are unique per ts, so it is the row stored
+-- now). In key order, so that concurrent writers lock rows in one order. Straight from the
+-- transition table: 0008 passed the spans to a function as one array, which PostgreSQL bounds at
+-- 1 GB, and a COPY of millions of rows with their payloads exceeds that.
 CREATE OR REPLACE FUNCTION hltwap_twap_span_after_insert() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-  PERFORM hltwap_twap_span_merge(ARRAY(
-    SELECT ROW(g.twap_id, g.wallet, g.first_ts, g.last_ts, g.asset, g.asset_mixed,
-               hltwap_twap_span_last_row(l))::twap_span
-    FROM (SELECT twap_id, wallet, min(ts) AS first_ts, max(ts) AS last_ts, min(asset) AS asset,
-                 count(DISTINCT asset) > 1 OR count(asset) NOT IN (0, count(*)) AS asset_mixed
-          FROM new_rows
-          GROUP BY twap_id, wallet) g
-    JOIN new_rows l ON l.twap_id = g.twap_id AND l.wallet = g.wallet AND l.ts = g.last_ts));
+  INSERT INTO twap_span AS s (twap_id, wallet, first_ts, last_ts, asset, asset_mixed, last_row)
+  SELECT g.twap_id, g.wallet, g.first_ts, g.last_ts, g.asset, g.asset_mixed,
+         hltwap_twap_span_last_row(l)
+  FROM (SELECT twap_id, wallet, min(ts) AS first_ts, max(ts) AS last_ts, min(asset) AS asset,
+               count(DISTINCT asset) > 1 OR count(asset) NOT IN (0, count(*)) AS asset_mixed
+        FROM new_rows
+        GROUP BY twap_id, wallet) g
+  JOIN new_rows l ON l.twap_id = g.twap_id AND l.wallet = g.wallet AND l.ts = g.last_ts
+  ORDER BY g.twap_id, g.wallet
+  ON CONFLICT (twap_id, wallet) DO UPDATE SET
+      first_ts = LEAST(s.first_ts, EXCLUDED.first_ts),
+      last_ts = GREATEST(s.last_ts, EXCLUDED.last_ts),
+      asset_mixed = s.asset_mixed OR EXCLUDED.asset_mixed OR s.asset IS DISTINCT FROM EXCLUDED.asset,
+      last_row = CASE WHEN EXCLUDED.last_ts >= s.last_ts THEN EXCLUDED.last_row ELSE s.last_row END;
   RETURN NULL;
 END;
 $$;
+DROP FUNCTION hltwap_twap_span_merge(twap_span[]);
 
 -- A DELETE recomputes the spans of its rows; so does an UPDATE, since any field of a row may be
 -- its span's last row's. The ETL's merge updates a row only to upgrade it, which is rare.

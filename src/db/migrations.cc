@@ -40,6 +40,8 @@ const std::vector<Migration>& AllMigrations() {
       {9, "twap_fill_total", sql::kMigrations0009TwapFillTotal},
       {10, "twap_span.last_row", sql::kMigrations0010TwapSpanLastRow},
       {11, "hltwap_fills_summary gated per token", sql::kMigrations0011FillsSummaryGate},
+      {12, "twap_fill_total insert trigger without an array",
+       sql::kMigrations0012FillTotalInsertDirect},
   };
   return migrations;
 }

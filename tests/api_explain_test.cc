@@ -237,8 +237,8 @@ TEST_F(ApiExplain, TwapPagesReadOrderLimitRows) {
 }
 
 // A TWAP whose latest row in the window is its last comes from its span's last_row: a page of
-// such TWAPs reads twap_span alone, and one that the window end cuts costs its own few rows of
-// twap_status, found by twap_id even in a generic plan.
+// such TWAPs reads twap_span alone, and the TWAPs that the window end cuts cost a few rows of
+// twap_status each, in a generic plan too.
 TEST_F(ApiExplain, SpansEndingInTheWindowNeedNoStatusRow) {
   auto conn = db_->Connect();
   const char* heavy = "0x00000000000000000000000000000000000000ee";
@@ -251,8 +251,7 @@ TEST_F(ApiExplain, SpansEndingInTheWindowNeedNoStatusRow) {
   EXPECT_GT(RowsRead(plan, "twap_span"), 100) << plan;
   EXPECT_EQ(RowsRead(plan, "twap_status"), 0) << plan;
   // A window end inside the longest TWAPs' histories: their latest row in the window is their
-  // first, a day and more before the end, where walking the wallet's rows back would read
-  // hundreds each.
+  // first, a day and more before the end.
   const std::string wallet_is = "wallet = '" + std::string(heavy) + "'";
   const std::string cut_end = db_->Scalar(
       "SELECT first_ts + interval '36 hours' FROM twap_span WHERE " + wallet_is +

@@ -8,8 +8,8 @@
 -- (twap_span.last_row); only the others are looked up in twap_status (the branches' gates keep
 -- the lookup from running for the rest; a row type's IS NULL is true only when every field is,
 -- so they test ts_micros, which a row always has).
--- Each TWAP of the page also gets the summary of its wallet's fills of it (one aggregate over an
--- index range of twap_fill) in the columns of api::SummaryColumn (src/api/queries.h), and
+-- Each TWAP of the page also gets the summary of its wallet's fills of it (one row of
+-- twap_fill_total) in the columns of api::SummaryColumn (src/api/queries.h), and
 -- whether a terminal row's size_executed equals the fills' total size.
 
 SELECT a.*, s.*, CASE WHEN hltwap_status_rank(a.status) = 2 THEN s.fill_size = a.size_executed END

@@ -6,8 +6,8 @@
 -- $7 TWAP limit.
 -- The page comes from hltwap_twap_page (twap_span, see docs/design.md, Per-TWAP spans); each of
 -- its TWAPs' rows in the window are one primary-key range.
--- Each row also carries the summary of the wallet's fills of its TWAP (one aggregate over an
--- index range of twap_fill) in the columns of api::SummaryColumn (src/api/queries.h), and
+-- Each row also carries the summary of the wallet's fills of its TWAP (one row of
+-- twap_fill_total) in the columns of api::SummaryColumn (src/api/queries.h), and
 -- for a terminal row, whether its size_executed equals the fills' total size (else NULL).
 
 SELECT a.*, s.*, CASE WHEN hltwap_status_rank(r.status) = 2 THEN s.fill_size = r.size_executed END
